@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Sets up, builds and runs every test suite of BlurVideo: the native shim (CTest), the .NET solution
+# (NUnit) and the training code (pytest). Exits non-zero if any step fails; the test suites all run
+# even when an earlier one fails, and a summary lists the failures at the end.
+#
+#   bash scripts/test.sh            # what CI runs (.ci/run)
+#
+# Shared data (real-smoke/, ...) is found at ../shared/data beside the repository, or at $BLURVIDEO_SHARED_DATA.
+set -euo pipefail
+
+repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$repo_root"
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1
+export DOTNET_NOLOGO=1
+export DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+section() { printf '\n==> %s\n' "$*"; }
+
+section "setup (scripts/setup.sh)"
+bash scripts/setup.sh
+
+section "build (dotnet build BlurVideo.sln, Release)"
+dotnet build BlurVideo.sln -c Release -m:1 -nologo -v:minimal
+
+failed=()
+run_suite() {
+  local name="$1"; shift
+  section "$name"
+  if ! "$@"; then
+    failed+=("$name")
+  fi
+}
+
+run_suite "native tests (CTest)" \
+  ctest --test-dir build/native --output-on-failure
+run_suite ".NET tests (dotnet test)" \
+  dotnet test BlurVideo.sln -c Release -m:1 --no-build -nologo -v:minimal
+if [[ -d training/tests ]]; then
+  run_suite "training tests (pytest)" \
+    /usr/bin/python3 -m pytest -q -p no:cacheprovider training/tests
+else
+  section "training tests: training/tests does not exist yet, skipped"
+fi
+
+if ((${#failed[@]} > 0)); then
+  printf '\nFAILED: %s\n' "${failed[*]}" >&2
+  exit 1
+fi
+printf '\nAll tests passed.\n'
