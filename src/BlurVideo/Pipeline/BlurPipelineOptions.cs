@@ -1,0 +1,16 @@
+namespace BlurVideo.Pipeline;
+
+/// <summary>Settings of a <see cref="BlurPipeline"/>.</summary>
+public sealed record BlurPipelineOptions
+{
+    /// <summary>Latency budget and drop policy; null = <see cref="LatencyPolicy.For"/> the source (live or lossless).</summary>
+    public LatencyPolicy? Latency { get; init; }
+
+    public TemporalSmoothingOptions Smoothing { get; init; } = TemporalSmoothingOptions.Default;
+
+    /// <summary>How a failed live source is reopened. Files are never reopened: their failure ends the stream.</summary>
+    public ReconnectPolicy Reconnect { get; init; } = ReconnectPolicy.Default;
+
+    /// <summary>Leave the source open when the pipeline is disposed (the caller disposes it).</summary>
+    public bool LeaveSourceOpen { get; init; }
+}

@@ -1,0 +1,80 @@
+using BlurVideo.Evaluation;
+
+namespace BlurVideo.Pipeline;
+
+/// <summary>
+/// Measures how steady a sequence of blur maps is against per-frame ground truth, to judge temporal
+/// smoothing: <b>flicker</b> is the mean of <c>|m(t) − m(t−1)|</c> over the pixels whose label did not
+/// change between the two frames (pooled over all such pixel pairs), and the per-frame accuracy is scored
+/// with the project's <see cref="EvaluationProtocol"/> (MAE, Fβ at 0.5, IoU, averaged over frames).
+/// </summary>
+/// <remarks>Maps and labels are given at the same size. Not thread-safe.</remarks>
+public sealed class TemporalStabilityMeter
+{
+    private readonly BlurMapEvaluator _evaluator = new();
+    private readonly float[] _previousMap;
+    private readonly byte[] _previousLabel;
+    private readonly byte[] _mask;
+    private bool _hasPrevious;
+    private double _flickerSum;
+    private long _flickerPixels;
+
+    public TemporalStabilityMeter(int width, int height)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(width);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(height);
+        Width = width;
+        Height = height;
+        _previousMap = new float[width * height];
+        _previousLabel = new byte[width * height];
+        _mask = new byte[width * height];
+    }
+
+    public int Width { get; }
+
+    public int Height { get; }
+
+    /// <summary>Frames added.</summary>
+    public int Frames => _evaluator.ImageCount;
+
+    /// <summary>Mean |m(t) − m(t−1)| over label-stable pixels; 0 before two consecutive frames were added.</summary>
+    public double Flicker => _flickerPixels == 0 ? 0 : _flickerSum / _flickerPixels;
+
+    /// <summary>Adds the next frame's map (1 = blurred) and its label (1 = blurred, 0 = sharp).</summary>
+    public void Add(ReadOnlySpan<float> map, ReadOnlySpan<byte> label)
+    {
+        var pixels = Width * Height;
+        if (map.Length != pixels || label.Length != pixels)
+        {
+            throw new ArgumentException($"Expected {Width}×{Height} = {pixels} values, got a map of {map.Length} and a label of {label.Length}.");
+        }
+
+        if (_hasPrevious)
+        {
+            for (var i = 0; i < pixels; i++)
+            {
+                if (label[i] == _previousLabel[i])
+                {
+                    _flickerSum += Math.Abs(map[i] - _previousMap[i]);
+                    _flickerPixels++;
+                }
+            }
+        }
+
+        for (var i = 0; i < pixels; i++)
+        {
+            _mask[i] = label[i] != 0 ? (byte)255 : (byte)0;
+        }
+
+        _evaluator.Add(Frames.ToString(System.Globalization.CultureInfo.InvariantCulture), map, Polarity.Blur, _mask, Polarity.Blur, Width, Height);
+        map.CopyTo(_previousMap);
+        label.CopyTo(_previousLabel);
+        _hasPrevious = true;
+    }
+
+    /// <summary>Breaks continuity: the next frame is not compared with the last one (after a dropped frame).</summary>
+    public void BreakContinuity() => _hasPrevious = false;
+
+    /// <summary>MAE, Fβ, IoU and maxF over the frames added.</summary>
+    public EvaluationReport Accuracy() => _evaluator.CreateReport();
+}
