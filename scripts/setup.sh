@@ -155,7 +155,7 @@ fetch_npm_package com.github.asus4.onnxruntime "$onnxruntime_version" "$onnxrunt
 
 if [[ "$want_gpu" == 1 ]]; then
   fetch_npm_package com.github.asus4.onnxruntime.linux-x64-gpu "$onnxruntime_version" "$onnxruntime_gpu_sha512" \
-    'package/LICENSE*' 'package/package.json' 'package/Plugins/Linux/x64/*.so'
+    'package/package.json' 'package/Plugins/Linux/x64/*.so'
 fi
 
 # ---------------------------------------------------------------------------------------------------
