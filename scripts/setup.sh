@@ -24,6 +24,11 @@ done
 
 fail() { echo "setup.sh: error: $*" >&2; exit 1; }
 
+# One setup at a time per checkout: concurrent runs would share .deps/ staging folders and the CMake build.
+mkdir -p "$deps_dir"
+exec 9>"$deps_dir/.setup.lock"
+flock 9
+
 # Runs a command with its output captured; prints the output only if the command fails.
 run_quietly() {
   local description="$1"; shift
@@ -107,16 +112,17 @@ onnxruntime_sha512=064cf176e499f4891e0cfe90f25cf64c553689eee1492bd2ed921fccca281
 # sha512-FopIhNE/Ng+v2X65wVc9clPCBCvhvA53Hxo2U0Kf5fGdVsC7iCA+mZ0KLWggcQAj7TIZ6pNidR4AC10g74Xo6w==
 onnxruntime_gpu_sha512=168a4884d13f360fafd97eb9c1573d7253c2042be1bc0e771f1a3653429fe5f19d56c0bb88203e999d0a2d6820710023ed3219ea9362751e000b5d20ef85e8eb
 
-# fetch_npm_package NAME VERSION SHA512 MEMBER...
+# fetch_npm_package NAME VERSION SHA512 REQUIRED_FILE MEMBER...
 # Extracts the listed tar members (wildcards allowed) of NAME@VERSION into .deps/NAME/ and records the
-# verified checksum in .deps/NAME/.verified. Skips everything when that record already matches.
+# verified checksum in .deps/NAME/.verified. Skips everything when that record matches and REQUIRED_FILE
+# (relative to .deps/NAME/) is there.
 fetch_npm_package() {
-  local name="$1" version="$2" sha512="$3"; shift 3
+  local name="$1" version="$2" sha512="$3" required_file="$4"; shift 4
   local target="$deps_dir/$name"
   local stamp="$target/.verified"
   local expected_stamp="$name@$version sha512=$sha512"
 
-  if [[ -f "$stamp" && "$(cat "$stamp")" == "$expected_stamp" ]]; then
+  if [[ -f "$stamp" && "$(cat "$stamp")" == "$expected_stamp" && -f "$target/$required_file" ]]; then
     return 0
   fi
 
@@ -140,6 +146,7 @@ fetch_npm_package() {
   mkdir -p "$staging"
   run_quietly "extracting $name@$version" \
     tar -xzf "$tarball" -C "$staging" --wildcards --no-same-owner "$@"
+  [[ -f "$staging/$required_file" ]] || fail "$required_file missing from $name@$version"
   echo "$expected_stamp" >"$staging/.verified"
   rm -rf "$target"
   mv "$staging" "$target"
@@ -148,13 +155,13 @@ fetch_npm_package() {
 }
 
 fetch_npm_package com.github.asus4.onnxruntime "$onnxruntime_version" "$onnxruntime_sha512" \
+  'package/Plugins/Linux/x64/libonnxruntime.so' \
   'package/LICENSE' 'package/ThirdPartyNotices.txt' 'package/package.json' \
   'package/Runtime/*.cs' 'package/Plugins/Linux/x64/*.so'
-[[ -f "$deps_dir/com.github.asus4.onnxruntime/package/Plugins/Linux/x64/libonnxruntime.so" ]] ||
-  fail "libonnxruntime.so missing from the extracted npm package"
 
 if [[ "$want_gpu" == 1 ]]; then
   fetch_npm_package com.github.asus4.onnxruntime.linux-x64-gpu "$onnxruntime_version" "$onnxruntime_gpu_sha512" \
+    'package/Plugins/Linux/x64/libonnxruntime_providers_cuda.so' \
     'package/package.json' 'package/Plugins/Linux/x64/*.so'
 fi
 
