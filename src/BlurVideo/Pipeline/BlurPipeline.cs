@@ -41,18 +41,18 @@ public sealed partial class BlurPipeline : IAsyncDisposable
     /// <param name="source">The frames; disposed with the pipeline unless <see cref="BlurPipelineOptions.LeaveSourceOpen"/>.</param>
     /// <param name="inference">Turns frames into blur maps; not disposed by the pipeline.</param>
     /// <param name="options">Settings; null = defaults for the source.</param>
-    /// <param name="createAligner">Creates the motion-compensation aligner for a map size.</param>
+    /// <param name="createAligner">Creates the aligner for a map size; null = DIS optical flow (or none when
+    /// <see cref="TemporalSmoothingOptions.MotionCompensation"/> is off).</param>
     /// <param name="logger">Receives reconnect warnings.</param>
     internal BlurPipeline(
         IFrameSource source,
         IBlurInference inference,
         BlurPipelineOptions? options,
-        Func<int, int, ITemporalAligner> createAligner,
+        Func<int, int, ITemporalAligner>? createAligner = null,
         ILogger? logger = null)
     {
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(inference);
-        ArgumentNullException.ThrowIfNull(createAligner);
         _source = source;
         _inference = inference;
         _options = options ?? new BlurPipelineOptions();
@@ -60,7 +60,7 @@ public sealed partial class BlurPipeline : IAsyncDisposable
         _latency.Validate();
         _options.Smoothing.Validate();
         _options.Reconnect.Validate();
-        _createAligner = createAligner;
+        _createAligner = createAligner ?? DefaultAligner(_options.Smoothing);
         _logger = logger ?? NullLogger.Instance;
         _frameDropped = OnFrameDropped;
         Statistics = new PipelineStatistics();
@@ -99,13 +99,23 @@ public sealed partial class BlurPipeline : IAsyncDisposable
             SingleWriter = true,
         });
 
+        // Channel waits take no token (a cancellable wait allocates per call); cancelling completes the
+        // channels instead, which wakes every waiter.
+        using var closeOnStop = stop.Token.UnsafeRegister(
+            static state =>
+            {
+                var (frameChannel, resultChannel) = ((Channel<VideoFrame>, Channel<BlurResult>))state!;
+                frameChannel.Writer.TryComplete();
+                resultChannel.Writer.TryComplete();
+            },
+            (frames, results));
         var capture = Task.Run(() => CaptureAsync(frames.Writer, stop.Token), CancellationToken.None);
         var processing = Task.Run(() => ProcessAsync(frames.Reader, results.Writer, stop.Token), CancellationToken.None);
         try
         {
-            while (await results.Reader.WaitToReadAsync(stop.Token).ConfigureAwait(false))
+            while (await results.Reader.WaitToReadAsync(CancellationToken.None).ConfigureAwait(false))
             {
-                while (results.Reader.TryRead(out var result))
+                while (!cancellationToken.IsCancellationRequested && results.Reader.TryRead(out var result))
                 {
                     var age = result.Frame.Age;
                     var stale = age > _latency.Budget;
@@ -115,6 +125,8 @@ public sealed partial class BlurPipeline : IAsyncDisposable
                     yield return result;
                 }
             }
+
+            cancellationToken.ThrowIfCancellationRequested();
         }
         finally
         {
@@ -143,6 +155,11 @@ public sealed partial class BlurPipeline : IAsyncDisposable
 
         Statistics.Dispose();
     }
+
+    private static Func<int, int, ITemporalAligner> DefaultAligner(TemporalSmoothingOptions smoothing) =>
+        smoothing.MotionCompensation
+            ? static (width, height) => new DisFlowAligner(width, height)
+            : static (_, _) => new UncompensatedAligner();
 
     private Channel<VideoFrame> CreateFrameChannel()
     {
@@ -196,7 +213,7 @@ public sealed partial class BlurPipeline : IAsyncDisposable
                 Statistics.FrameCaptured(Stopwatch.GetElapsedTime(readStart));
                 if (_latency.DropPolicy == FrameDropPolicy.None)
                 {
-                    await WriteOrDisposeAsync(frames, frame, cancellationToken).ConfigureAwait(false);
+                    await WriteOrDisposeAsync(frames, frame).ConfigureAwait(false);
                 }
                 else if (!frames.TryWrite(frame))
                 {
@@ -204,8 +221,9 @@ public sealed partial class BlurPipeline : IAsyncDisposable
                 }
             }
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (Exception) when (cancellationToken.IsCancellationRequested)
         {
+            // Stopping: cancelled waits and writes into the closed channels end here.
         }
         catch (FrameSourceException ex)
         {
@@ -225,12 +243,14 @@ public sealed partial class BlurPipeline : IAsyncDisposable
         }
     }
 
-    private static async ValueTask WriteOrDisposeAsync<T>(ChannelWriter<T> writer, T item, CancellationToken cancellationToken)
+    /// <summary>Hands the item to the channel, or disposes it when the channel was closed (the run is stopping).</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    private static async ValueTask WriteOrDisposeAsync<T>(ChannelWriter<T> writer, T item)
         where T : IDisposable
     {
         try
         {
-            await writer.WriteAsync(item, cancellationToken).ConfigureAwait(false);
+            await writer.WriteAsync(item, CancellationToken.None).ConfigureAwait(false);
         }
         catch
         {
@@ -279,7 +299,7 @@ public sealed partial class BlurPipeline : IAsyncDisposable
         var dropLate = _latency.DropPolicy != FrameDropPolicy.None;
         try
         {
-            while (await frames.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+            while (await frames.WaitToReadAsync(CancellationToken.None).ConfigureAwait(false))
             {
                 while (frames.TryRead(out var frame))
                 {
@@ -298,12 +318,13 @@ public sealed partial class BlurPipeline : IAsyncDisposable
                     }
 
                     var result = Process(frame, smoother, cancellationToken);
-                    await WriteOrDisposeAsync(results, result, cancellationToken).ConfigureAwait(false);
+                    await WriteOrDisposeAsync(results, result).ConfigureAwait(false);
                 }
             }
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (Exception) when (cancellationToken.IsCancellationRequested)
         {
+            // Stopping: cancelled waits and writes into the closed channels end here.
         }
         catch (Exception ex)
         {

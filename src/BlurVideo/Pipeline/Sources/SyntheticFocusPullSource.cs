@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace BlurVideo.Pipeline.Sources;
 
 /// <summary>
@@ -45,6 +47,8 @@ public sealed class SyntheticFocusPullSource : IFrameSource
 
     public double FramesPerSecond => Scene.Options.FramesPerSecond;
 
+    // Pooled builder: a paced read suspends on every frame, and must not allocate its state machine each time.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<VideoFrame?> ReadFrameAsync(CancellationToken cancellationToken)
     {
         if (_next >= FrameCount)

@@ -1,0 +1,316 @@
+using System.Diagnostics;
+using BlurVideo.Pipeline;
+using BlurVideo.Pipeline.Sources;
+using NUnit.Framework;
+
+namespace BlurVideo.Tests.Pipeline;
+
+[TestFixture]
+public sealed class BlurPipelineTests
+{
+    /// <summary>Debug builds box every async state machine, so allocation figures only mean something in Release.</summary>
+    private static bool BuildIsOptimized =>
+        typeof(BlurPipeline).Assembly.GetCustomAttributes(typeof(DebuggableAttribute), false) is not [DebuggableAttribute { IsJITOptimizerDisabled: true }];
+
+    [Test]
+    public async Task File_mode_emits_every_frame_exactly_once_in_order()
+    {
+        const int frames = 120;
+        var source = new SyntheticFocusPullSource(PipelineTestKit.SmallScene(), frameCount: frames);
+        await using var pipeline = PipelineTestKit.Create(source, new FakeInference(TimeSpan.Zero));
+        Assert.That(pipeline.LatencyPolicy.DropPolicy, Is.EqualTo(FrameDropPolicy.None), "files default to lossless");
+
+        var sequence = new List<long>();
+        await foreach (var result in pipeline.RunAsync())
+        {
+            using (result)
+            {
+                sequence.Add(result.SequenceNumber);
+                Assert.That(result.Map.Width, Is.EqualTo(32));
+            }
+        }
+
+        Assert.That(sequence, Is.EqualTo(Enumerable.Range(0, frames).Select(i => (long)i)));
+        var stats = pipeline.Statistics.Snapshot();
+        Assert.Multiple(() =>
+        {
+            Assert.That(stats.FramesIn, Is.EqualTo(frames));
+            Assert.That(stats.FramesProcessed, Is.EqualTo(frames));
+            Assert.That(stats.FramesOut, Is.EqualTo(frames));
+            Assert.That(stats.DroppedTotal, Is.Zero);
+            Assert.That(stats.Latency.Count, Is.EqualTo(frames));
+            Assert.That(source.Pool.Outstanding, Is.Zero, "every frame returned to the pool");
+            Assert.That(pipeline.OutstandingMaps, Is.Zero, "every map returned to the pool");
+        });
+    }
+
+    [Test]
+    public async Task File_mode_with_a_slow_consumer_applies_backpressure_instead_of_buffering()
+    {
+        const int frames = 40;
+        var source = new SyntheticFocusPullSource(PipelineTestKit.SmallScene(), frameCount: frames);
+        await using var pipeline = PipelineTestKit.Create(source, new FakeInference(TimeSpan.Zero));
+
+        long expected = 0;
+        await foreach (var result in pipeline.RunAsync())
+        {
+            using (result)
+            {
+                Assert.That(result.SequenceNumber, Is.EqualTo(expected++));
+                Thread.Sleep(5);
+            }
+        }
+
+        Assert.That(expected, Is.EqualTo(frames));
+        // Frame queue (4) + one in processing + result queue (2) + one at the consumer + one being read.
+        Assert.That(source.Pool.Allocated, Is.LessThanOrEqualTo(10), "a lossless pipeline must not buffer the whole file");
+    }
+
+    [Test]
+    public async Task Live_mode_keeps_results_within_budget_plus_one_inference_and_counts_drops()
+    {
+        // Two queued frames at 100 fps behind a 100 ms inference: the second one waits a whole inference, so
+        // without the budget check results would be >= 200 ms old; with it they stay under 30 + 100 ms.
+        var inferenceTime = TimeSpan.FromMilliseconds(100);
+        var policy = new LatencyPolicy { Budget = TimeSpan.FromMilliseconds(30), QueueCapacity = 2, DropPolicy = FrameDropPolicy.DropOldest };
+        var source = new SyntheticFocusPullSource(PipelineTestKit.SmallScene(fps: 100), live: true);
+        var inference = new FakeInference(inferenceTime);
+        await using var pipeline = PipelineTestKit.Create(source, inference, new BlurPipelineOptions { Latency = policy });
+
+        var ages = new List<double>(capacity: 256);
+        var staleFlags = 0;
+        var poolAllocatedAfterWarmUp = 0;
+        long bytesAfterWarmUp = 0;
+        long framesInAfterWarmUp = 0;
+        var run = Stopwatch.StartNew();
+        await foreach (var result in pipeline.RunAsync())
+        {
+            using (result)
+            {
+                ages.Add(result.Age.TotalMilliseconds);
+                staleFlags += result.Stale == (result.Age > policy.Budget) ? (result.Stale ? 1 : 0) : 1000;
+                if (ages.Count == 5)
+                {
+                    poolAllocatedAfterWarmUp = source.Pool.Allocated;
+                    framesInAfterWarmUp = pipeline.Statistics.Snapshot().FramesIn;
+                    bytesAfterWarmUp = GC.GetTotalAllocatedBytes(precise: true);
+                }
+            }
+
+            if (run.Elapsed > TimeSpan.FromSeconds(2.5))
+            {
+                break;
+            }
+        }
+
+        var allocated = GC.GetTotalAllocatedBytes(precise: true) - bytesAfterWarmUp;
+        var stats = pipeline.Statistics.Snapshot();
+        var framesSinceWarmUp = stats.FramesIn - framesInAfterWarmUp;
+        var bound = (policy.Budget + inferenceTime + TimeSpan.FromMilliseconds(45)).TotalMilliseconds;
+        TestContext.Out.WriteLine($"results {ages.Count}, max age {ages.Max():F1} ms, in {stats.FramesIn}, dropped queue {stats.Dropped[FrameDropReason.QueueFull]}, over budget {stats.Dropped[FrameDropReason.OverBudget]}, bytes/frame {allocated / Math.Max(1, framesSinceWarmUp)}, p50 {stats.Latency.P50Ms:F1} p99 {stats.Latency.P99Ms:F1}");
+        Assert.Multiple(() =>
+        {
+            Assert.That(ages, Has.Count.GreaterThan(10));
+            // The first results also pay for JIT compilation of the stages; from then on the bound holds.
+            Assert.That(ages.Skip(2), Has.All.LessThanOrEqualTo(bound), "age of every result <= budget + one inference (+ scheduling slack)");
+            Assert.That(stats.Dropped[FrameDropReason.QueueFull], Is.GreaterThan(0));
+            Assert.That(stats.Dropped[FrameDropReason.OverBudget], Is.GreaterThan(0));
+            Assert.That(stats.FramesIn - stats.FramesOut - stats.DroppedTotal, Is.InRange(0, policy.QueueCapacity + 2), "every captured frame is emitted, dropped, or was in flight at the end");
+            Assert.That(source.Pool.Allocated, Is.LessThanOrEqualTo(poolAllocatedAfterWarmUp + 1), "frames are recycled, not allocated");
+            Assert.That(stats.StaleResults, Is.EqualTo(staleFlags), "results older than the budget are flagged stale and counted");
+            if (BuildIsOptimized)
+            {
+                // Pooled frames, maps and results: what remains is thread hand-off bookkeeping, far below one frame (20 KB).
+                Assert.That(allocated / (double)framesSinceWarmUp, Is.LessThan(1024), "memory stays flat");
+            }
+            Assert.That(source.Pool.Outstanding, Is.Zero);
+            Assert.That(pipeline.OutstandingMaps, Is.Zero);
+        });
+    }
+
+    [Test]
+    public async Task Cancellation_stops_within_100_ms_and_releases_every_frame_and_map()
+    {
+        var source = new SyntheticFocusPullSource(PipelineTestKit.SmallScene(fps: 100), live: true);
+        await using var pipeline = PipelineTestKit.Create(source, new FakeInference(TimeSpan.FromMilliseconds(30)));
+        using var cancellation = new CancellationTokenSource();
+        var received = 0;
+        var stopwatch = new Stopwatch();
+
+        Assert.That(async () =>
+        {
+            await foreach (var result in pipeline.RunAsync(cancellation.Token))
+            {
+                result.Dispose();
+                if (++received == 5)
+                {
+                    stopwatch.Start();
+                    await cancellation.CancelAsync();
+                }
+            }
+        }, Throws.InstanceOf<OperationCanceledException>());
+        stopwatch.Stop();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(stopwatch.Elapsed, Is.LessThan(TimeSpan.FromMilliseconds(100)));
+            Assert.That(source.Pool.Outstanding, Is.Zero, "frames left in channels and stages are disposed");
+            Assert.That(pipeline.OutstandingMaps, Is.Zero);
+            Assert.That(pipeline.OutstandingResults, Is.Zero);
+        });
+    }
+
+    [Test]
+    public async Task Breaking_out_of_the_enumeration_releases_everything()
+    {
+        var source = new SyntheticFocusPullSource(PipelineTestKit.SmallScene(), frameCount: 1000);
+        await using var pipeline = PipelineTestKit.Create(source, new FakeInference(TimeSpan.Zero));
+        await foreach (var result in pipeline.RunAsync())
+        {
+            result.Dispose();
+            if (result.SequenceNumber == 10)
+            {
+                break;
+            }
+        }
+
+        Assert.That(source.Pool.Outstanding, Is.Zero);
+        Assert.That(pipeline.OutstandingMaps, Is.Zero);
+    }
+
+    [Test]
+    public async Task A_live_source_that_dies_is_reopened_with_backoff_and_counted()
+    {
+        var inner = new SyntheticFocusPullSource(PipelineTestKit.SmallScene(), frameCount: 60);
+        var source = new FaultInjectingSource(inner, failEvery: 15, failedReopens: 2, live: true);
+        var options = new BlurPipelineOptions
+        {
+            Latency = LatencyPolicy.Lossless,
+            Reconnect = new ReconnectPolicy { InitialDelay = TimeSpan.FromMilliseconds(2), MaxDelay = TimeSpan.FromMilliseconds(8) },
+        };
+        await using var pipeline = PipelineTestKit.Create(source, new FakeInference(TimeSpan.Zero), options);
+
+        var sequence = new List<long>();
+        await foreach (var result in pipeline.RunAsync())
+        {
+            sequence.Add(result.SequenceNumber);
+            result.Dispose();
+        }
+
+        var stats = pipeline.Statistics.Snapshot();
+        Assert.Multiple(() =>
+        {
+            Assert.That(sequence, Is.EqualTo(Enumerable.Range(0, 60).Select(i => (long)i)), "no frame lost across reconnects");
+            Assert.That(source.Failures, Is.EqualTo(4));
+            Assert.That(stats.Reconnects, Is.EqualTo(4));
+            Assert.That(source.ReopenAttempts, Is.EqualTo(12), "two failed attempts before each success");
+            Assert.That(inner.Pool.Outstanding, Is.Zero);
+        });
+    }
+
+    [Test]
+    public async Task A_live_source_that_stays_dead_ends_the_stream_after_the_configured_attempts()
+    {
+        var inner = new SyntheticFocusPullSource(PipelineTestKit.SmallScene(), frameCount: 60);
+        var source = new FaultInjectingSource(inner, failEvery: 5, failedReopens: 100, live: true);
+        var options = new BlurPipelineOptions
+        {
+            Latency = LatencyPolicy.Lossless,
+            Reconnect = new ReconnectPolicy { InitialDelay = TimeSpan.FromMilliseconds(1), MaxDelay = TimeSpan.FromMilliseconds(4), MaxAttempts = 3 },
+        };
+        await using var pipeline = PipelineTestKit.Create(source, new FakeInference(TimeSpan.Zero), options);
+
+        var received = 0;
+        var failure = Assert.ThrowsAsync<FrameSourceException>(async () =>
+        {
+            await foreach (var result in pipeline.RunAsync())
+            {
+                received++;
+                result.Dispose();
+            }
+        });
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(received, Is.EqualTo(5), "frames read before the failure are emitted");
+            Assert.That(failure!.Message, Does.Contain("could not be reopened after 3 attempts"));
+            Assert.That(source.ReopenAttempts, Is.EqualTo(3));
+            Assert.That(inner.Pool.Outstanding, Is.Zero);
+        });
+    }
+
+    [Test]
+    public async Task A_file_that_fails_midway_emits_the_frames_read_then_a_clear_exception()
+    {
+        var inner = new SyntheticFocusPullSource(PipelineTestKit.SmallScene(), frameCount: 60);
+        var source = new FaultInjectingSource(inner, failEvery: 10, failedReopens: 0, live: false);
+        await using var pipeline = PipelineTestKit.Create(source, new FakeInference(TimeSpan.FromMilliseconds(2)));
+
+        var sequence = new List<long>();
+        var failure = Assert.ThrowsAsync<FrameSourceException>(async () =>
+        {
+            await foreach (var result in pipeline.RunAsync())
+            {
+                sequence.Add(result.SequenceNumber);
+                result.Dispose();
+            }
+        });
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(sequence, Is.EqualTo(Enumerable.Range(0, 10).Select(i => (long)i)));
+            Assert.That(failure!.Message, Does.Contain("fault-injecting").And.Contain("after 10 frames").And.Contain("Simulated read failure"));
+            Assert.That(failure.FramesDelivered, Is.EqualTo(10));
+            Assert.That(failure.InnerException, Is.InstanceOf<IOException>());
+            Assert.That(source.ReopenAttempts, Is.Zero, "files are never reopened");
+            Assert.That(inner.Pool.Outstanding, Is.Zero);
+        });
+    }
+
+    [Test]
+    public async Task File_mode_allocates_nothing_per_frame_in_steady_state()
+    {
+        const int warmUp = 50;
+        const int measured = 400;
+        var source = new SyntheticFocusPullSource(PipelineTestKit.SmallScene(width: 32, height: 24), frameCount: warmUp + measured);
+        await using var pipeline = PipelineTestKit.Create(source, new FakeInference(TimeSpan.Zero, 8, 6));
+        long before = 0;
+        await foreach (var result in pipeline.RunAsync())
+        {
+            if (result.SequenceNumber == warmUp)
+            {
+                before = GC.GetTotalAllocatedBytes(precise: true);
+            }
+
+            result.Dispose();
+        }
+
+        var perFrame = (GC.GetTotalAllocatedBytes(precise: true) - before) / (double)measured;
+        TestContext.Out.WriteLine($"{perFrame:F1} bytes per frame");
+        if (!BuildIsOptimized)
+        {
+            Assert.Ignore($"Debug builds allocate every async state machine; measured {perFrame:F0} bytes per frame. Run with -c Release.");
+        }
+
+        Assert.That(perFrame, Is.LessThan(64), "whole-process allocation per frame (pools, pooled async builders, channel singletons)");
+    }
+
+    [Test]
+    public async Task A_pipeline_runs_only_once()
+    {
+        var source = new SyntheticFocusPullSource(PipelineTestKit.SmallScene(), frameCount: 2);
+        await using var pipeline = PipelineTestKit.Create(source, new FakeInference(TimeSpan.Zero));
+        await foreach (var result in pipeline.RunAsync())
+        {
+            result.Dispose();
+        }
+
+        Assert.That(async () =>
+        {
+            await foreach (var result in pipeline.RunAsync())
+            {
+                result.Dispose();
+            }
+        }, Throws.InvalidOperationException);
+    }
+}
