@@ -1,0 +1,266 @@
+"""DeFusionNet (Tang et al., CVPR 2019) and R²MRF (Tang et al., AAAI 2020), at any width.
+
+Both return, in training mode, every intermediate prediction (logits at the input size, for deep
+supervision) followed by the final fused logits; in eval mode they return only sigmoid(final), the shipped
+`blur` map with 1 = blurred.
+
+Deviations from the papers, forced by training from scratch on a CPU (no ImageNet weights here):
+batch normalization after every backbone convolution (folded into the convolutions by ONNX Runtime at load),
+and width/depth multipliers so the same code builds the full networks and small real-time variants.
+"""
+from __future__ import annotations
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+
+def scaled(channels, width, minimum=8):
+    return max(minimum, int(round(channels * width / 8.0)) * 8)
+
+
+def conv_bn_relu(cin, cout, kernel=3, stride=1, groups=1, dilation=1):
+    padding = dilation * (kernel // 2)
+    return nn.Sequential(nn.Conv2d(cin, cout, kernel, stride, padding, dilation=dilation, groups=groups, bias=False),
+                         nn.BatchNorm2d(cout), nn.ReLU(inplace=True))
+
+
+def upsample_to(x, factor):
+    return x if factor == 1 else F.interpolate(x, scale_factor=float(factor), mode="bilinear", align_corners=False)
+
+
+def downsample_by(x, factor):
+    return x if factor == 1 else F.avg_pool2d(x, factor, factor)
+
+
+# PHASE_TAPS[a, d, t] = 1 where output phase a of a ×2 transposed convolution (kernel 4, stride 2, padding 1)
+# reads input offset d − 1 through kernel tap t.
+PHASE_TAPS = torch.zeros(2, 3, 4)
+PHASE_TAPS[0, 0, 3] = PHASE_TAPS[0, 1, 1] = PHASE_TAPS[1, 1, 2] = PHASE_TAPS[1, 2, 0] = 1
+
+
+class LearnedUpsample(nn.Module):
+    """Deconvolution by a power-of-two factor: a cascade of ×2 transposed convolutions (kernel 4, stride 2,
+    padding 1, initialized to bilinear), one learned kernel per step shared by all channels.
+
+    Each step runs in its exactly equivalent sub-pixel form — a 3×3 convolution producing the four output
+    phases, then pixel shuffle — because CPU backends have no fast path for transposed convolutions."""
+
+    def __init__(self, factor):
+        super().__init__()
+        ramp = torch.tensor([0.25, 0.75, 0.75, 0.25])
+        count = max(0, factor.bit_length() - 1)
+        self.kernels = nn.Parameter((ramp[:, None] * ramp[None, :]).expand(count, 4, 4).clone())
+        self.register_buffer("phase_taps", PHASE_TAPS.clone(), persistent=False)
+
+    def forward(self, x):
+        if len(self.kernels) == 0:
+            return x
+        n, c = x.shape[0], x.shape[1]
+        y = x.reshape(n * c, 1, x.shape[2], x.shape[3])
+        for kernel in self.kernels:
+            phases = torch.einsum("adt,beu,tu->abde", self.phase_taps, self.phase_taps, kernel).reshape(4, 1, 3, 3)
+            y = F.pixel_shuffle(F.conv2d(y, phases, padding=1), 2)
+        return y.reshape(n, c, y.shape[2], y.shape[3])
+
+
+# ============================================================================================ DeFusionNet
+VGG16_STAGES = ((64, 2), (128, 2), (256, 3), (512, 3), (512, 3))
+
+
+class DeFusionNet(nn.Module):
+    """VGG16 side features (conv1_2, conv2_2, conv3_3, conv4_3, conv5_3, pool5), two extra convs each;
+    fused shallow (FSHF, first 3) and semantic (FSEF, last 3) features at input size via deconvolution + 1×1
+    conv; the Feature Fusing and Refining Module refines shallow layers with FSEF and deep layers with FSHF
+    (cross-layer), reduces channels back to each layer's count, recomputes FSHF/FSEF, `steps` times; each layer
+    predicts at each step; the final map fuses the 6 last-step maps with one conv."""
+
+    SCALES = (1, 2, 4, 8, 16, 32)
+
+    def __init__(self, width=1.0, side_width=None, fused_channels=None, steps=3):
+        super().__init__()
+        self.steps = steps
+        stages, cin = [], 3
+        for channels, convs in VGG16_STAGES:
+            cout = scaled(channels, width)
+            stages.append(nn.Sequential(*[conv_bn_relu(cin if i == 0 else cout, cout) for i in range(convs)]))
+            cin = cout
+        self.stages = nn.ModuleList(stages)
+        backbone = [scaled(c, width) for c, _ in VGG16_STAGES]
+        backbone.append(backbone[-1])  # pool5
+        side_width = side_width or width
+        self.side_channels = [scaled(c, side_width) for c in (64, 128, 256, 256, 256, 256)]
+        fused = fused_channels or scaled(64, side_width)
+        self.side = nn.ModuleList(nn.Sequential(conv_bn_relu(b, s), conv_bn_relu(s, s))
+                                  for b, s in zip(backbone, self.side_channels))
+        self.up = nn.ModuleList(LearnedUpsample(f) for f in self.SCALES)
+        self.fuse_shallow = nn.Sequential(nn.Conv2d(sum(self.side_channels[:3]), fused, 1), nn.ReLU(inplace=True))
+        self.fuse_deep = nn.Sequential(nn.Conv2d(sum(self.side_channels[3:]), fused, 1), nn.ReLU(inplace=True))
+        self.refine = nn.ModuleList(nn.Sequential(nn.Conv2d(s + fused, s, 1), nn.ReLU(inplace=True),
+                                                  nn.Conv2d(s, s, 3, padding=1), nn.ReLU(inplace=True))
+                                    for s in self.side_channels)
+        self.predict = nn.ModuleList(nn.Conv2d(s, 1, 1) for s in self.side_channels)
+        self.final = nn.Conv2d(len(self.side_channels), 1, 3, padding=1)
+
+    def _fused(self, layers):
+        ups = [up(x) for up, x in zip(self.up, layers)]
+        return self.fuse_shallow(torch.cat(ups[:3], 1)), self.fuse_deep(torch.cat(ups[3:], 1))
+
+    def forward(self, image):
+        layers, x = [], image
+        for i, stage in enumerate(self.stages):
+            x = stage(x if i == 0 else F.max_pool2d(x, 2))
+            layers.append(x)
+        layers.append(F.max_pool2d(x, 2))
+        layers = [side(f) for side, f in zip(self.side, layers)]
+        outputs = []
+        for _ in range(self.steps):
+            shallow, deep = self._fused(layers)
+            layers = [refine(torch.cat([f, downsample_by(deep if i < 3 else shallow, scale)], 1))
+                      for i, (refine, f, scale) in enumerate(zip(self.refine, layers, self.SCALES))]
+            maps = [upsample_to(predict(f), scale) for predict, f, scale in zip(self.predict, layers, self.SCALES)]
+            outputs.extend(maps)
+        final = self.final(torch.cat(outputs[-len(self.SCALES):], 1))
+        if self.training:
+            return outputs + [final]
+        return torch.sigmoid(final)
+
+
+# ================================================================================================== R²MRF
+RESNEXT50_BLOCKS = (3, 4, 6, 3)
+
+
+class ResNeXtBlock(nn.Module):
+    def __init__(self, cin, cout, bottleneck, cardinality, stride):
+        super().__init__()
+        self.body = nn.Sequential(
+            conv_bn_relu(cin, bottleneck, 1),
+            conv_bn_relu(bottleneck, bottleneck, 3, stride, groups=cardinality),
+            nn.Conv2d(bottleneck, cout, 1, bias=False), nn.BatchNorm2d(cout))
+        self.shortcut = None
+        if stride != 1 or cin != cout:
+            self.shortcut = nn.Sequential(nn.Conv2d(cin, cout, 1, stride, bias=False), nn.BatchNorm2d(cout))
+
+    def forward(self, x):
+        skip = x if self.shortcut is None else self.shortcut(x)
+        return F.relu(self.body(x) + skip, inplace=True)
+
+
+class DualPathBlock(nn.Module):
+    """Two paths with different receptive fields (3×3 and 5×5) that exchange features halfway."""
+
+    def __init__(self, channels):
+        super().__init__()
+        half = channels // 2
+        self.small1 = nn.Sequential(nn.Conv2d(channels, half, 3, padding=1), nn.ReLU(inplace=True))
+        self.large1 = nn.Sequential(nn.Conv2d(channels, half, 5, padding=2), nn.ReLU(inplace=True))
+        self.small2 = nn.Sequential(nn.Conv2d(channels, half, 3, padding=1), nn.ReLU(inplace=True))
+        self.large2 = nn.Sequential(nn.Conv2d(channels, half, 5, padding=2), nn.ReLU(inplace=True))
+        self.merge = nn.Conv2d(channels, channels, 1)
+
+    def forward(self, x):
+        a, b = self.small1(x), self.large1(x)
+        exchanged = torch.cat([a, b], 1)
+        return F.relu(self.merge(torch.cat([self.small2(exchanged), self.large2(exchanged)], 1)) + x, inplace=True)
+
+
+class ResidualRefinementModule(nn.Module):
+    """RRM: from the layer's features, the aggregated features (AMDF) and the previous output O(t-1),
+    predict the residual R(t); the branch then sets O(t) = O(t-1) + R(t)."""
+
+    def __init__(self, feature_channels, amdf_channels, channels):
+        super().__init__()
+        self.enter = nn.Sequential(nn.Conv2d(feature_channels + amdf_channels + 1, channels, 1), nn.ReLU(inplace=True))
+        self.dual = DualPathBlock(channels)
+        self.residual = nn.Conv2d(channels, 1, 3, padding=1)
+
+    def forward(self, features, amdf, previous):
+        return self.residual(self.dual(self.enter(torch.cat([features, amdf, previous], 1))))
+
+
+class R2MRF(nn.Module):
+    """ResNeXt backbone (conv1, conv2_x … conv5_x); AMDF = the last four layers upsampled to conv1's size,
+    concatenated with it, merged by one conv; per layer a recurrent branch of residual refinement modules
+    (weights shared across steps) with O(t) = O(t−1) + R(t) for `steps` steps; the 5 side outputs are
+    concatenated and fused by conv + ReLU (then a 1×1 prediction conv)."""
+
+    SCALES = (2, 4, 8, 16, 32)
+
+    def __init__(self, width=1.0, blocks=RESNEXT50_BLOCKS, cardinality=32, side_channels=None, steps=6):
+        super().__init__()
+        self.steps = steps
+        stem = scaled(64, width)
+        self.conv1 = conv_bn_relu(3, stem, 7, 2)
+        outs = [scaled(c, width) for c in (256, 512, 1024, 2048)]
+        bottlenecks = [scaled(c, width) for c in (128, 256, 512, 1024)]
+        stages, cin = [], stem
+        for i, (count, cout, bottleneck) in enumerate(zip(blocks, outs, bottlenecks)):
+            groups = max(1, min(cardinality, bottleneck // 4))
+            while bottleneck % groups:
+                groups -= 1
+            stride = 1 if i == 0 else 2
+            stages.append(nn.Sequential(*[ResNeXtBlock(cin if j == 0 else cout, cout, bottleneck, groups,
+                                                       stride if j == 0 else 1) for j in range(count)]))
+            cin = cout
+        self.stages = nn.ModuleList(stages)
+        side = side_channels or scaled(32, width * 2)
+        self.reduce = nn.ModuleList(nn.Sequential(nn.Conv2d(c, side, 1), nn.ReLU(inplace=True))
+                                    for c in [stem] + outs)
+        self.amdf = nn.Sequential(nn.Conv2d(5 * side, side, 3, padding=1), nn.ReLU(inplace=True))
+        self.initial = nn.ModuleList(nn.Conv2d(side, 1, 1) for _ in self.SCALES)
+        self.rrm = nn.ModuleList(ResidualRefinementModule(side, side, side) for _ in self.SCALES)
+        self.fuse = nn.Sequential(nn.Conv2d(len(self.SCALES), 16, 3, padding=1), nn.ReLU(inplace=True),
+                                  nn.Conv2d(16, 1, 1))
+
+    def forward(self, image):
+        x = self.conv1(image)
+        layers = [x]
+        x = F.max_pool2d(x, 3, 2, 1)
+        for stage in self.stages:
+            x = stage(x)
+            layers.append(x)
+        layers = [reduce(f) for reduce, f in zip(self.reduce, layers)]
+        amdf = self.amdf(torch.cat([layers[0]] + [upsample_to(f, s // 2) for f, s in zip(layers[1:], self.SCALES[1:])], 1))
+        outputs, last = [], []
+        for i, (f, scale) in enumerate(zip(layers, self.SCALES)):
+            context = downsample_by(amdf, scale // 2)
+            o = self.initial[i](f)
+            for _ in range(self.steps):
+                o = o + self.rrm[i](f, context, o)
+                outputs.append(upsample_to(o, scale))
+            last.append(outputs[-1])
+        final = self.fuse(torch.cat(last, 1))
+        if self.training:
+            return outputs + [final]
+        return torch.sigmoid(final)
+
+
+ARCHITECTURES = {"DeFusionNet": DeFusionNet, "R2MRF": R2MRF}
+
+
+def build(architecture, **config):
+    return ARCHITECTURES[architecture](**config)
+
+
+def count_macs(model, size=(320, 320)):
+    """Multiply–accumulates of the eval-mode forward pass at `size` (convolutions), the unit papers call FLOPs."""
+    macs = 0
+
+    def hook(module, inputs, output):
+        nonlocal macs
+        if isinstance(module, nn.ConvTranspose2d):
+            taps = module.out_channels // module.groups * module.kernel_size[0] * module.kernel_size[1]
+            macs += inputs[0].numel() // inputs[0].shape[0] * taps
+        elif isinstance(module, nn.Conv2d):
+            per_output = module.in_channels // module.groups * module.kernel_size[0] * module.kernel_size[1]
+            macs += output.numel() // output.shape[0] * per_output
+
+    handles = [m.register_forward_hook(hook) for m in model.modules() if isinstance(m, (nn.Conv2d, nn.ConvTranspose2d))]
+    was_training = model.training
+    model.eval()
+    with torch.no_grad():
+        model(torch.zeros(1, 3, *size))
+    model.train(was_training)
+    for h in handles:
+        h.remove()
+    return macs
