@@ -296,9 +296,9 @@ typedef struct bv_overlay_renderer bv_overlay_renderer;
 BV_API int32_t bv_overlay_renderer_create(bv_overlay_renderer** renderer);
 
 /*
- * Blends a heatmap of the blur map (any size; resized bilinearly to the frame) over the BGR8 frame in
- * place: frame = (1 - opacity) * frame + opacity * turbo(map), opacity in [0, 1]; the TURBO colour map
- * shows sharp (0) in blue and blurred (1) in red.
+ * Blends a heatmap of the blur map (any size; quantised to 8 bits and resized bilinearly to the frame)
+ * over the BGR8 frame in place: frame = (1 - opacity) * frame + opacity * turbo(map), opacity in [0, 1],
+ * in 8-bit fixed point; the TURBO colour map shows sharp (0) in blue and blurred (1) in red.
  */
 BV_API int32_t bv_overlay_render_heatmap(bv_overlay_renderer* renderer, uint8_t* bgr, int64_t buffer_size,
                                          int32_t width, int32_t height, int32_t stride, const float* map,
@@ -307,9 +307,10 @@ BV_API int32_t bv_overlay_render_heatmap(bv_overlay_renderer* renderer, uint8_t*
 
 /*
  * Focus peaking in place, as camera monitors do: pixels of the frame whose edge strength is at least
- * edge_threshold AND whose blur map value (resized bilinearly to the frame) is below blur_threshold are
- * painted with `color` (0x00RRGGBB). Edge strength is the 3x3 Sobel gradient magnitude of the grey frame
- * divided by 4, so that a step edge of s grey levels has strength s.
+ * edge_threshold AND that lie in focus are painted with `color` (0x00RRGGBB). In focus: the blur map value
+ * is below blur_threshold, decided at map resolution and the resulting mask upscaled bilinearly to the
+ * frame. Edge strength is the 3x3 Sobel gradient magnitude of the grey frame divided by 4, so that a step
+ * edge of s grey levels has strength s; the frame's outermost pixel ring is never painted.
  * Typical values: edge_threshold 40, blur_threshold 0.5.
  */
 BV_API int32_t bv_overlay_render_peaking(bv_overlay_renderer* renderer, uint8_t* bgr, int64_t buffer_size,

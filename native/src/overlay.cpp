@@ -3,27 +3,25 @@
 
 #include <opencv2/imgproc.hpp>
 
-#include <algorithm>
 #include <cmath>
+#include <cstdint>
 
 struct bv_overlay_renderer {
-    cv::Mat turbo;       // 256 x 1 BGR8 lookup table of the TURBO colour map
-    // Scratch images reused across frames of the same size.
-    cv::Mat frame_map;   // the blur map at frame size, float
-    cv::Mat gray;
-    cv::Mat gradient_x;  // Sobel responses, 16-bit signed
-    cv::Mat gradient_y;
+    cv::Mat turbo;        // 256 x 1 BGR8 lookup table of the TURBO colour map
+    // Scratch images, reallocated only when the map or frame size changes.
+    cv::Mat map_levels;   // map size, 8-bit: round(clamp(map, 0, 1) * 255) or the in-focus mask
+    cv::Mat frame_levels; // the same, resized bilinearly to the frame size
+    cv::Mat gray;         // the frame in grey
 };
 
 namespace bv {
 namespace {
 
-const cv::Mat& map_at_frame_size(bv_overlay_renderer& renderer, const float* map, int64_t map_size,
-                                 int32_t map_width, int32_t map_height, int32_t map_stride, cv::Size frame_size) {
-    const cv::Mat source = wrap_buffer("map", map, map_size, map_width, map_height, map_stride, CV_32FC1);
-    renderer.frame_map.create(frame_size, CV_32FC1);
-    cv::resize(source, renderer.frame_map, frame_size, 0, 0, cv::INTER_LINEAR);
-    return renderer.frame_map;
+// Resizes an 8-bit map-size image to the frame size into the renderer's scratch buffer.
+const cv::Mat& levels_at_frame_size(bv_overlay_renderer& renderer, cv::Size frame_size) {
+    renderer.frame_levels.create(frame_size, CV_8UC1);
+    cv::resize(renderer.map_levels, renderer.frame_levels, frame_size, 0, 0, cv::INTER_LINEAR);
+    return renderer.frame_levels;
 }
 
 }  // namespace
@@ -52,17 +50,21 @@ int32_t bv_overlay_render_heatmap(bv_overlay_renderer* renderer, uint8_t* bgr, i
     return guarded(__func__, [&] {
         auto& r = require_handle(renderer, "renderer");
         cv::Mat frame = wrap_buffer("frame", bgr, buffer_size, width, height, stride, CV_8UC3);
+        const cv::Mat blur = wrap_buffer("map", map, map_size, map_width, map_height, map_stride, CV_32FC1);
         if (!(opacity >= 0.0f && opacity <= 1.0f)) fail(BV_INVALID_ARGUMENT, "opacity must be in [0, 1]");
-        const cv::Mat& blur = map_at_frame_size(r, map, map_size, map_width, map_height, map_stride, frame.size());
-        const float keep = 1.0f - opacity;
+        blur.convertTo(r.map_levels, CV_8U, 255.0);  // rounds and saturates: values outside [0, 1] clamp
+        const cv::Mat& levels = levels_at_frame_size(r, frame.size());
+        // Blend in 8.8 fixed point: opacity 0 keeps the frame exactly, opacity 1 gives the colour exactly.
+        const int weight = static_cast<int>(std::lround(opacity * 256.0f));
+        const int keep = 256 - weight;
+        const auto* colours = r.turbo.ptr<uint8_t>();
         for (int y = 0; y < frame.rows; ++y) {
-            cv::Vec3b* pixel = frame.ptr<cv::Vec3b>(y);
-            const float* value = blur.ptr<float>(y);
-            for (int x = 0; x < frame.cols; ++x) {
-                const float clamped = std::isnan(value[x]) ? 0.0f : std::clamp(value[x], 0.0f, 1.0f);
-                const cv::Vec3b& colour = r.turbo.at<cv::Vec3b>(static_cast<int>(std::lround(clamped * 255.0f)));
+            uint8_t* pixel = frame.ptr<uint8_t>(y);
+            const uint8_t* level = levels.ptr<uint8_t>(y);
+            for (int x = 0; x < frame.cols; ++x, pixel += 3) {
+                const uint8_t* colour = colours + 3 * level[x];
                 for (int c = 0; c < 3; ++c) {
-                    pixel[x][c] = cv::saturate_cast<uint8_t>(keep * pixel[x][c] + opacity * colour[c]);
+                    pixel[c] = static_cast<uint8_t>((pixel[c] * keep + colour[c] * weight + 128) >> 8);
                 }
             }
         }
@@ -77,25 +79,36 @@ int32_t bv_overlay_render_peaking(bv_overlay_renderer* renderer, uint8_t* bgr, i
     return guarded(__func__, [&] {
         auto& r = require_handle(renderer, "renderer");
         cv::Mat frame = wrap_buffer("frame", bgr, buffer_size, width, height, stride, CV_8UC3);
-        if (!(edge_threshold >= 0.0f)) fail(BV_INVALID_ARGUMENT, "edge threshold must be non-negative");
+        const cv::Mat blur = wrap_buffer("map", map, map_size, map_width, map_height, map_stride, CV_32FC1);
+        if (!(edge_threshold >= 0.0f) || !std::isfinite(edge_threshold)) {
+            fail(BV_INVALID_ARGUMENT, "edge threshold must be finite and non-negative");
+        }
         if (!std::isfinite(blur_threshold)) fail(BV_INVALID_ARGUMENT, "blur threshold must be finite");
-        const cv::Mat& blur = map_at_frame_size(r, map, map_size, map_width, map_height, map_stride, frame.size());
+        cv::compare(blur, blur_threshold, r.map_levels, cv::CMP_LT);  // 255 where in focus
+        const cv::Mat& in_focus = levels_at_frame_size(r, frame.size());
         cv::cvtColor(frame, r.gray, cv::COLOR_BGR2GRAY);
-        cv::Sobel(r.gray, r.gradient_x, CV_16S, 1, 0, 3);
-        cv::Sobel(r.gray, r.gradient_y, CV_16S, 0, 1, 3);
-        // A step of s grey levels gives a 3x3 Sobel response of 4 s; compare squared magnitudes.
-        const float response = 4.0f * edge_threshold;
-        const float threshold_squared = response * response;
-        const cv::Vec3b paint(static_cast<uint8_t>(color & 0xFF), static_cast<uint8_t>((color >> 8) & 0xFF),
-                              static_cast<uint8_t>((color >> 16) & 0xFF));
-        for (int y = 0; y < frame.rows; ++y) {
-            cv::Vec3b* pixel = frame.ptr<cv::Vec3b>(y);
-            const float* value = blur.ptr<float>(y);
-            const int16_t* gx = r.gradient_x.ptr<int16_t>(y);
-            const int16_t* gy = r.gradient_y.ptr<int16_t>(y);
-            for (int x = 0; x < frame.cols; ++x) {
-                const float magnitude_squared = static_cast<float>(gx[x]) * gx[x] + static_cast<float>(gy[x]) * gy[x];
-                if (value[x] < blur_threshold && magnitude_squared >= threshold_squared) pixel[x] = paint;
+
+        // 3x3 Sobel, computed only where the map is sharp; a step of s grey levels gives a response of 4 s.
+        const double response = 4.0 * static_cast<double>(edge_threshold);
+        const int64_t threshold_squared = static_cast<int64_t>(std::ceil(response * response));
+        const uint8_t paint[3] = {static_cast<uint8_t>(color & 0xFF), static_cast<uint8_t>((color >> 8) & 0xFF),
+                                  static_cast<uint8_t>((color >> 16) & 0xFF)};
+        for (int y = 1; y + 1 < frame.rows; ++y) {
+            const uint8_t* above = r.gray.ptr<uint8_t>(y - 1);
+            const uint8_t* row = r.gray.ptr<uint8_t>(y);
+            const uint8_t* below = r.gray.ptr<uint8_t>(y + 1);
+            const uint8_t* sharp = in_focus.ptr<uint8_t>(y);
+            uint8_t* pixel = frame.ptr<uint8_t>(y);
+            for (int x = 1; x + 1 < frame.cols; ++x) {
+                if (sharp[x] < 128) continue;
+                const int gx = (above[x + 1] - above[x - 1]) + 2 * (row[x + 1] - row[x - 1]) + (below[x + 1] - below[x - 1]);
+                const int gy = (below[x - 1] - above[x - 1]) + 2 * (below[x] - above[x]) + (below[x + 1] - above[x + 1]);
+                if (static_cast<int64_t>(gx) * gx + static_cast<int64_t>(gy) * gy >= threshold_squared) {
+                    uint8_t* target = pixel + 3 * x;
+                    target[0] = paint[0];
+                    target[1] = paint[1];
+                    target[2] = paint[2];
+                }
             }
         }
         return BV_OK;

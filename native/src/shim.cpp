@@ -1,7 +1,9 @@
 #include "shim.hpp"
 
 #include <opencv2/core/utility.hpp>
+#include <opencv2/core/utils/logger.hpp>
 
+#include <cstdlib>
 #include <filesystem>
 #include <limits>
 #include <system_error>
@@ -11,7 +13,20 @@ namespace fs = std::filesystem;
 namespace bv {
 namespace {
 thread_local std::string last_error;
-}
+
+// OpenCV's own warnings (e.g. "can't open camera by index") only repeat what the returned status and message
+// say, so the shim keeps OpenCV quiet below errors unless the user asked for a level with OPENCV_LOG_LEVEL.
+const bool quiet_opencv_logging = [] {
+    try {
+        if (std::getenv("OPENCV_LOG_LEVEL") == nullptr) {
+            cv::utils::logging::setLogLevel(cv::utils::logging::LOG_LEVEL_ERROR);
+        }
+    } catch (...) {
+        // Logging configuration is cosmetic; never fail loading the library over it.
+    }
+    return true;
+}();
+}  // namespace
 
 void fail(bv_status status, const std::string& message) { throw ShimError(status, message); }
 

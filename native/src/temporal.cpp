@@ -11,6 +11,7 @@ struct bv_temporal_aligner {
     cv::Size flow_size;
     cv::Ptr<cv::DISOpticalFlow> flow_estimator;
     // Scratch images, allocated once at creation and reused for every frame.
+    cv::Mat staged_frame;   // twice the flow size, BGR8: a cheap bilinear first step of large downscales
     cv::Mat small_frame;    // flow size, BGR8
     cv::Mat previous_gray;  // flow size, GRAY8
     cv::Mat current_gray;
@@ -58,6 +59,7 @@ int32_t bv_temporal_aligner_create(int32_t map_width, int32_t map_height, int32_
         created->map_size = cv::Size(map_width, map_height);
         created->flow_size = cv::Size(flow_width, flow_height);
         created->flow_estimator = cv::DISOpticalFlow::create(preset);
+        created->staged_frame.create(created->flow_size * 2, CV_8UC3);
         created->small_frame.create(created->flow_size, CV_8UC3);
         created->previous_gray.create(created->flow_size, CV_8UC1);
         created->current_gray.create(created->flow_size, CV_8UC1);
@@ -89,7 +91,15 @@ int32_t bv_temporal_aligner_align(bv_temporal_aligner* aligner, const uint8_t* b
             fail(BV_INVALID_ARGUMENT, "previous map and warped map overlap");
         }
 
-        cv::resize(frame, a.small_frame, a.flow_size, 0, 0, cv::INTER_AREA);
+        // Area averaging avoids aliasing but is slow on large non-integer factors: bring big frames to twice the
+        // flow size bilinearly first, then average 2x2 blocks.
+        const cv::Size staged_size = a.staged_frame.size();
+        if (frame.cols > staged_size.width && frame.rows > staged_size.height) {
+            cv::resize(frame, a.staged_frame, staged_size, 0, 0, cv::INTER_LINEAR);
+            cv::resize(a.staged_frame, a.small_frame, a.flow_size, 0, 0, cv::INTER_AREA);
+        } else {
+            cv::resize(frame, a.small_frame, a.flow_size, 0, 0, cv::INTER_AREA);
+        }
         cv::cvtColor(a.small_frame, a.current_gray, cv::COLOR_BGR2GRAY);
         if (!a.has_previous || frame.size() != a.previous_frame_size) {
             previous.copyTo(warped);

@@ -158,3 +158,49 @@ TEST(writer_rejects_bad_arguments_with_clear_errors) {
                  bv_video_writer_write(writer, wrong.data(), static_cast<int64_t>(wrong.size()), 32, 48, 96));
     CHECK_OK(bv_video_writer_destroy(writer));
 }
+
+TEST(image_sequence_pattern_is_read_in_order) {
+    bvtest::TempDir dir;
+    const int stride = kWidth * 3;
+    std::vector<uint8_t> pixels(static_cast<size_t>(stride) * kHeight);
+    for (int i = 0; i < 3; ++i) {
+        render_frame(pixels, stride, i);
+        const std::string path = dir.file("frame_00" + std::to_string(i) + ".png");
+        CHECK_OK(bv_image_write_bgr8(path.c_str(), pixels.data(), static_cast<int64_t>(pixels.size()), kWidth,
+                                     kHeight, stride));
+    }
+    const std::string pattern = dir.file("frame_%03d.png");
+    bv_video_source* source = nullptr;
+    CHECK_OK(bv_video_source_open(pattern.c_str(), nullptr, &source));
+    if (source == nullptr) return;
+    bv_video_info info{};
+    CHECK_OK(bv_video_source_get_info(source, &info));
+    CHECK(info.kind == BV_SOURCE_SEQUENCE);
+    CHECK(info.width == kWidth && info.height == kHeight);
+    std::vector<uint8_t> expected(pixels.size());
+    int read = 0;
+    while (bv_video_source_read(source, pixels.data(), static_cast<int64_t>(pixels.size()), kWidth, kHeight, stride,
+                                nullptr) == BV_OK) {
+        render_frame(expected, stride, read);
+        CHECK(pixels == expected);  // PNG is lossless
+        ++read;
+    }
+    CHECK(read == 3);
+    CHECK_OK(bv_video_source_destroy(source));
+
+    const std::string nothing = dir.file("none_%03d.png");
+    CHECK_STATUS(BV_NOT_FOUND, bv_video_source_open(nothing.c_str(), nullptr, &source));
+}
+
+TEST(unreachable_stream_and_absent_camera_are_not_found) {
+    bv_source_options options{};
+    options.open_timeout_ms = 2000;
+    options.read_timeout_ms = 2000;
+    bv_video_source* source = nullptr;
+    // Port 9 (discard) on the loopback interface refuses the connection at once.
+    CHECK_STATUS(BV_NOT_FOUND, bv_video_source_open("http://127.0.0.1:9/stream.mjpg", &options, &source));
+    CHECK(std::string(bv_last_error_message()).find("cannot open stream") != std::string::npos);
+    CHECK(source == nullptr);
+    CHECK_STATUS(BV_NOT_FOUND, bv_video_source_open("63", nullptr, &source));
+    CHECK(std::string(bv_last_error_message()).find("cannot open camera '63'") != std::string::npos);
+}
