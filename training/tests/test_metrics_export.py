@@ -1,0 +1,39 @@
+import numpy as np
+import onnx
+import pytest
+import torch
+
+import metrics
+import nets
+from export import export_onnx
+
+
+def test_perfect_and_inverted_maps():
+    mask = np.zeros((20, 30), np.uint8)
+    mask[:, :12] = 255
+    perfect = metrics.score_image((mask / 255.0).astype(np.float32), mask)
+    assert perfect["mae"] == 0 and perfect["fbeta"] == pytest.approx(1) and perfect["iou"] == pytest.approx(1)
+    inverted = metrics.score_image(1 - (mask / 255.0).astype(np.float32), mask)
+    assert inverted["mae"] == 1 and inverted["fbeta"] == 0 and inverted["iou"] == 0
+
+
+def test_partial_case_by_hand():
+    # 10 pixels, GT blurred on the first 4; prediction blurred on pixels 2..5 (0-based): TP 2, FP 2, FN 2.
+    mask = np.array([[1, 1, 1, 1, 0, 0, 0, 0, 0, 0]], np.float32)
+    blur = np.array([[0, 0, 1, 1, 1, 1, 0, 0, 0, 0]], np.float32)
+    s = metrics.score_image(blur, mask)
+    # P = R = 0.5 → Fβ = 0.5; IoU = 2 / 6; MAE = 4 / 10
+    assert s["fbeta"] == pytest.approx(0.5) and s["iou"] == pytest.approx(2 / 6) and s["mae"] == pytest.approx(0.4)
+
+
+def test_export_contract(tmp_path):
+    model = nets.DeFusionNet(width=0.0625, side_width=0.0625).eval()
+    path = tmp_path / "m.onnx"
+    export_onnx(model, path, (64, 64))
+    graph = onnx.load(str(path))
+    onnx.checker.check_model(graph)
+    assert [i.name for i in graph.graph.input] == ["image"]
+    assert [o.name for o in graph.graph.output] == ["blur"]
+    dims = graph.graph.input[0].type.tensor_type.shape.dim
+    assert dims[1].dim_value == 3 and dims[2].dim_param and dims[3].dim_param
+    assert max(op.version for op in graph.opset_import if op.domain in ("", "ai.onnx")) <= 17

@@ -1,0 +1,72 @@
+import torch
+import pytest
+
+import nets
+
+
+def small_defusion(steps=3):
+    return nets.DeFusionNet(width=0.0625, side_width=0.0625, steps=steps)
+
+
+def small_r2mrf(steps=6):
+    return nets.R2MRF(width=0.0625, blocks=(1, 1, 1, 1), side_channels=8, steps=steps)
+
+
+@pytest.mark.parametrize("factory,count", [(small_defusion, 6 * 3 + 1), (small_r2mrf, 5 * 6 + 1)])
+def test_intermediate_output_count_and_size(factory, count):
+    model = factory().train()
+    outputs = model(torch.randn(2, 3, 64, 96))
+    assert len(outputs) == count
+    assert all(o.shape == (2, 1, 64, 96) for o in outputs)
+
+
+def test_step_counts_are_configurable():
+    assert len(small_defusion(steps=2).train()(torch.randn(1, 3, 64, 64))) == 6 * 2 + 1
+    assert len(small_r2mrf(steps=3).train()(torch.randn(1, 3, 64, 64))) == 5 * 3 + 1
+
+
+@pytest.mark.parametrize("factory", [small_defusion, small_r2mrf])
+def test_eval_output_is_a_probability_map_of_input_size(factory):
+    model = factory().eval()
+    with torch.no_grad():
+        out = model(torch.randn(1, 3, 96, 64))
+    assert out.shape == (1, 1, 96, 64)
+    assert out.min() >= 0 and out.max() <= 1
+
+
+@pytest.mark.parametrize("factory,first", [(small_defusion, lambda m: m.stages[0][0][0]),
+                                           (small_r2mrf, lambda m: m.conv1[0])])
+def test_gradients_reach_the_first_layer(factory, first):
+    model = factory().train()
+    loss = sum(o.mean() for o in model(torch.randn(1, 3, 64, 64)))
+    loss.backward()
+    grad = first(model).weight.grad
+    assert grad is not None and grad.abs().sum() > 0
+
+
+def test_r2mrf_residual_update_holds():
+    model = small_r2mrf(steps=4).train()
+    recorded = []
+    model.rrm[2].register_forward_hook(lambda module, inputs, output: recorded.append((inputs[2], output)))
+    model(torch.randn(1, 3, 64, 64))
+    assert len(recorded) == 4
+    for (previous, residual), (current, _) in zip(recorded, recorded[1:]):
+        assert torch.allclose(current, previous + residual, atol=1e-6)
+
+
+def test_learned_upsample_is_a_transposed_convolution():
+    up = nets.LearnedUpsample(4)
+    with torch.no_grad():
+        up.kernels.normal_()
+    x = torch.randn(1, 3, 5, 7)
+    y = x.reshape(3, 1, 5, 7)
+    for kernel in up.kernels:
+        y = torch.nn.functional.conv_transpose2d(y, kernel.reshape(1, 1, 4, 4), stride=2, padding=1)
+    assert torch.allclose(up(x), y.reshape(1, 3, 20, 28), atol=1e-5)
+
+
+def test_full_size_configurations_build():
+    defusion = nets.DeFusionNet(width=1.0)
+    assert [m.out_channels for m in (s[-1][0] for s in defusion.stages)] == [64, 128, 256, 512, 512]
+    r2mrf = nets.R2MRF(width=1.0)
+    assert [len(s) for s in r2mrf.stages] == [3, 4, 6, 3]
