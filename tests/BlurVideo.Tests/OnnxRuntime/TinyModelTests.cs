@@ -127,6 +127,26 @@ public sealed class TinyModelTests
         });
     }
 
+    /// <summary>
+    /// The npm package's libonnxruntime.so is a CPU build: CUDA through the classic provider options is a managed
+    /// exception with ONNX Runtime's message (what a detector turns into its CPU fallback), never a crash.
+    /// </summary>
+    [Test]
+    public void Requesting_cuda_from_a_runtime_built_without_it_throws_a_runtime_exception()
+    {
+        Assume.That(OrtEnv.Instance().GetAvailableProviders(), Does.Not.Contain("CUDAExecutionProvider"),
+            "this ONNX Runtime is built with CUDA");
+        using var options = new SessionOptions();
+
+        var error = Assert.Throws<OnnxRuntimeException>(() =>
+        {
+            using var cuda = new OrtCUDAProviderOptions();
+            options.AppendExecutionProvider_CUDA(cuda);
+        });
+
+        Assert.That(error!.Message, Does.Contain("CUDA"));
+    }
+
     [Test]
     public void A_missing_model_fails_with_the_runtime_message_and_the_process_survives()
     {
