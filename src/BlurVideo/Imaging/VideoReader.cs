@@ -10,7 +10,9 @@ namespace BlurVideo.Imaging;
 /// <para><b>Lifetime.</b> The reader owns one native capture handle from construction until
 /// <see cref="Dispose"/>, which closes the file, camera or connection. Members throw
 /// <see cref="ObjectDisposedException"/> afterwards.</para>
-/// <para><b>Threads.</b> Use an instance from one thread at a time; separate instances are independent.</para>
+/// <para><b>Threads.</b> Use an instance from one thread at a time; separate instances are independent.
+/// <see cref="Dispose"/> may be called from another thread while a read is blocked (e.g. on a camera): the
+/// native source is closed as soon as that read returns.</para>
 /// <para><b>Allocation.</b> Reading a frame allocates nothing: the frame is decoded straight into the
 /// caller's buffer.</para>
 /// </remarks>
