@@ -8,9 +8,8 @@ public sealed class BlurMapEvaluator
 {
     private const int Levels = EvaluationProtocol.ThresholdCount;
 
-    // Per-image histograms of quantized map values, by ground-truth class; reused for every image.
-    private readonly long[] _blurredHistogram = new long[Levels];
-    private readonly long[] _sharpHistogram = new long[Levels];
+    // Per-image histogram of quantized map values: [0, 256) sharp ground-truth pixels, [256, 512) blurred ones.
+    private readonly long[] _histogram = new long[2 * Levels];
     private readonly double[] _precisionSum = new double[Levels];
     private readonly double[] _recallSum = new double[Levels];
     private readonly List<ImageScore> _images = [];
@@ -80,8 +79,7 @@ public sealed class BlurMapEvaluator
     private double AccumulateHistograms(
         string name, ReadOnlySpan<float> map, Polarity mapPolarity, ReadOnlySpan<byte> mask, Polarity maskPolarity)
     {
-        Array.Clear(_blurredHistogram);
-        Array.Clear(_sharpHistogram);
+        Array.Clear(_histogram);
         var flipMap = mapPolarity == Polarity.Sharp;
         // byte/255 ≥ 0.5 ⇔ byte ≥ 128; with sharp polarity 1 − byte/255 ≥ 0.5 ⇔ byte ≤ 127.
         var flipMask = maskPolarity == Polarity.Sharp;
@@ -96,16 +94,9 @@ public sealed class BlurMapEvaluator
 
             value = Math.Clamp(flipMap ? 1f - value : value, 0f, 1f);
             var level = (int)MathF.Round(value * 255f, MidpointRounding.ToEven);
-            if ((mask[i] >= 128) != flipMask)
-            {
-                _blurredHistogram[level]++;
-                absoluteErrorSum += 1f - value;
-            }
-            else
-            {
-                _sharpHistogram[level]++;
-                absoluteErrorSum += value;
-            }
+            var blurred = (mask[i] >= 128) != flipMask ? 1 : 0;
+            _histogram[(blurred * Levels) + level]++;
+            absoluteErrorSum += MathF.Abs(blurred - value);
         }
 
         return absoluteErrorSum;
@@ -113,8 +104,10 @@ public sealed class BlurMapEvaluator
 
     private ImageScore ScoreFromHistograms(string name, int width, int height, double mae)
     {
+        var sharpHistogram = _histogram.AsSpan(0, Levels);
+        var blurredHistogram = _histogram.AsSpan(Levels, Levels);
         long blurredTotal = 0;
-        foreach (var count in _blurredHistogram)
+        foreach (var count in blurredHistogram)
         {
             blurredTotal += count;
         }
@@ -127,8 +120,8 @@ public sealed class BlurMapEvaluator
         var fixedIoU = 0.0;
         for (var level = Levels - 1; level >= 0; level--)
         {
-            truePositives += _blurredHistogram[level];
-            falsePositives += _sharpHistogram[level];
+            truePositives += blurredHistogram[level];
+            falsePositives += sharpHistogram[level];
             var precision = Precision(truePositives, falsePositives);
             var recall = Recall(truePositives, blurredTotal);
             _precisionSum[level] += precision;
