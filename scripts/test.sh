@@ -36,12 +36,8 @@ run_suite "native tests (CTest)" \
   ctest --test-dir build/native --output-on-failure
 run_suite ".NET tests (dotnet test)" \
   dotnet test BlurVideo.sln -c Release -m:1 --no-build -nologo -v:minimal
-if [[ -d training/tests ]]; then
-  run_suite "training tests (pytest)" \
-    /usr/bin/python3 -m pytest -q -p no:cacheprovider training/tests
-else
-  section "training tests: training/tests does not exist yet, skipped"
-fi
+run_suite "training tests (pytest)" \
+  /usr/bin/python3 -m pytest -q -p no:cacheprovider training/tests
 
 if ((${#failed[@]} > 0)); then
   printf '\nFAILED: %s\n' "${failed[*]}" >&2
