@@ -338,7 +338,7 @@ typedef struct bv_focus_region {
     float centroid_x;       /* mean x and y of the region's pixels */
     float centroid_y;
     int32_t region_count;   /* number of in-focus regions in the map */
-    float in_focus_fraction;/* in-focus pixels of the whole map / all pixels */
+    float in_focus_fraction; /* in-focus pixels of the whole map / all pixels */
 } bv_focus_region;
 
 /* Keeps label buffers between calls so that analysing a stream allocates nothing per frame. */
