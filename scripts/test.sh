@@ -17,6 +17,16 @@ export DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
 section() { printf '\n==> %s\n' "$*"; }
 
+# Every suite has tests on the shared data (real CUHK pairs, masks, photos): without it a run proves little.
+shared_data="${BLURVIDEO_SHARED_DATA:-$repo_root/../shared/data}"
+if [[ ! -d "$shared_data" ]]; then
+  echo "test.sh: error: shared data not found at $shared_data." >&2
+  echo "  Put the shared folder beside the repository (../shared/data) or set BLURVIDEO_SHARED_DATA." >&2
+  exit 1
+fi
+BLURVIDEO_SHARED_DATA="$(cd "$shared_data" && pwd)"
+export BLURVIDEO_SHARED_DATA
+
 section "setup (scripts/setup.sh)"
 bash scripts/setup.sh
 
