@@ -27,8 +27,9 @@ public static class SampleMatcher
         var masks = ImagesByStem(maskDirectory, out var duplicateMasks);
         var inputsWithoutMask = inputs.Where(pair => !masks.ContainsKey(pair.Key)).Select(pair => pair.Value);
         var masksWithoutInput = masks.Where(pair => !inputs.ContainsKey(pair.Key)).Select(pair => pair.Value);
+        var pairedCount = inputs.Keys.Count(masks.ContainsKey);
         var mismatch = new SampleMismatchException(
-            inputDirectory, maskDirectory, Sorted(inputsWithoutMask), Sorted(masksWithoutInput),
+            inputDirectory, maskDirectory, pairedCount, Sorted(inputsWithoutMask), Sorted(masksWithoutInput),
             Sorted(duplicateInputs.Concat(duplicateMasks)));
         if (mismatch.InputsWithoutMask.Count + mismatch.MasksWithoutInput.Count + mismatch.AmbiguousFiles.Count > 0
             || inputs.Count == 0)
@@ -81,10 +82,11 @@ public sealed class SampleMismatchException : Exception
     internal SampleMismatchException(
         string inputDirectory,
         string maskDirectory,
+        int pairedCount,
         IReadOnlyList<string> inputsWithoutMask,
         IReadOnlyList<string> masksWithoutInput,
         IReadOnlyList<string> ambiguousFiles)
-        : base(Describe(inputDirectory, maskDirectory, inputsWithoutMask, masksWithoutInput, ambiguousFiles))
+        : base(Describe(inputDirectory, maskDirectory, pairedCount, inputsWithoutMask, masksWithoutInput, ambiguousFiles))
     {
         InputsWithoutMask = inputsWithoutMask;
         MasksWithoutInput = masksWithoutInput;
@@ -103,19 +105,25 @@ public sealed class SampleMismatchException : Exception
     private static string Describe(
         string inputDirectory,
         string maskDirectory,
+        int pairedCount,
         IReadOnlyList<string> inputsWithoutMask,
         IReadOnlyList<string> masksWithoutInput,
         IReadOnlyList<string> ambiguousFiles)
     {
-        var lines = new List<string> { $"'{inputDirectory}' and '{maskDirectory}' do not pair up by file name:" };
+        var lines = new List<string>
+        {
+            $"'{inputDirectory}' and '{maskDirectory}' do not pair up by file name (paired: {pairedCount}, "
+            + $"without a mask: {inputsWithoutMask.Count}, masks without a partner: {masksWithoutInput.Count}, "
+            + $"ambiguous: {ambiguousFiles.Count}):",
+        };
         if (inputsWithoutMask.Count + masksWithoutInput.Count + ambiguousFiles.Count == 0)
         {
             lines.Add("  no image files (.png, .jpg, .jpeg, .bmp, .tif, .tiff) were found.");
         }
 
-        AddSection(lines, $"{inputsWithoutMask.Count} without a mask in '{maskDirectory}':", inputsWithoutMask);
-        AddSection(lines, $"{masksWithoutInput.Count} masks without a partner in '{inputDirectory}':", masksWithoutInput);
-        AddSection(lines, $"{ambiguousFiles.Count} files share a name stem within one folder:", ambiguousFiles);
+        AddSection(lines, $"Without a mask in '{maskDirectory}':", inputsWithoutMask);
+        AddSection(lines, $"Masks without a partner in '{inputDirectory}':", masksWithoutInput);
+        AddSection(lines, "Files that share a name stem within one folder:", ambiguousFiles);
         return string.Join(Environment.NewLine, lines);
     }
 

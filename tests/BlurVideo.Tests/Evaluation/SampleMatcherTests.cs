@@ -47,6 +47,7 @@ public class SampleMatcherTests
         Assert.That(error.MasksWithoutInput, Is.EqualTo(new[] { Path.Combine(Masks, "only-mask.png") }));
         Assert.That(error.Message, Does.Contain("only-map-1.png").And.Contain("only-map-2.png").And.Contain("only-mask.png"));
         Assert.That(error.Message, Does.Not.Contain("a.png"));
+        Assert.That(error.Message, Does.Contain("paired: 1, without a mask: 2, masks without a partner: 1, ambiguous: 0"));
     }
 
     [Test]
