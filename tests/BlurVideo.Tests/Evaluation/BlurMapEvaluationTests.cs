@@ -79,27 +79,38 @@ public class BlurMapEvaluationTests
         Assert.That(bothSharp.Mae, Is.Zero);
     }
 
-    [Test]
-    public void A_map_smaller_than_its_mask_is_resized_bilinearly_before_scoring()
+    [TestCase(4, 3, 8, 6, TestName = "A map smaller than its mask is upscaled bilinearly before scoring")]
+    [TestCase(9, 7, 5, 4, TestName = "A map larger than its mask is downscaled bilinearly before scoring")]
+    public void A_map_of_another_size_is_resized_to_the_mask_before_scoring(
+        int mapWidth, int mapHeight, int width, int height)
     {
-        // A 4×3 map, upscaled to its 8×6 mask. The expected figures come from the managed reference of
-        // OpenCV's INTER_LINEAR applied to the same values, scored directly.
-        const int mapWidth = 4, mapHeight = 3, width = 8, height = 6;
-        byte[] mapPixels = [0, 64, 191, 255, 0, 128, 255, 255, 32, 96, 160, 224];
+        // A diagonal ramp map; the mask's right half is blurred. The expected figures come from the managed
+        // reference of OpenCV's INTER_LINEAR applied to the same values, scored directly.
+        var mapPixels = new byte[mapWidth * mapHeight];
+        for (var y = 0; y < mapHeight; y++)
+        {
+            for (var x = 0; x < mapWidth; x++)
+            {
+                mapPixels[y * mapWidth + x] = (byte)(255 * (x + y) / (mapWidth + mapHeight - 2));
+            }
+        }
+
         var mask = new byte[width * height];
         for (var y = 0; y < height; y++)
         {
             for (var x = 0; x < width; x++)
             {
-                mask[y * width + x] = x >= 4 ? (byte)255 : (byte)0;
+                mask[y * width + x] = x >= width / 2 ? (byte)255 : (byte)0;
             }
         }
 
-        Write("maps/step.png", mapPixels, mapWidth, mapHeight);
-        Write("masks/step.png", mask, width, height);
+        Write("maps/ramp.png", mapPixels, mapWidth, mapHeight);
+        Write("masks/ramp.png", mask, width, height);
         var expectedMap = ReferenceBilinear.Resize(
             mapPixels.Select(value => value / 255f).ToArray(), mapWidth, mapHeight, width, height);
-        var expected = new BlurMapEvaluator().Add("step", expectedMap, Polarity.Blur, mask, Polarity.Blur, width, height);
+        var evaluator = new BlurMapEvaluator();
+        var expected = evaluator.Add("ramp", expectedMap, Polarity.Blur, mask, Polarity.Blur, width, height);
+        var expectedCurve = evaluator.CreateReport().PrecisionRecallCurve;
 
         var report = BlurMapEvaluation.EvaluateMapFolder(Path.Combine(_folder, "maps"), Path.Combine(_folder, "masks"));
 
@@ -108,6 +119,9 @@ public class BlurMapEvaluationTests
         Assert.That(scored.Mae, Is.EqualTo(expected.Mae).Within(1e-5));
         Assert.That(scored.FBeta, Is.EqualTo(expected.FBeta).Within(1e-9));
         Assert.That(scored.IoU, Is.EqualTo(expected.IoU).Within(1e-9));
+        Assert.That(
+            report.PrecisionRecallCurve.Select(point => point.Recall),
+            Is.EqualTo(expectedCurve.Select(point => point.Recall)).Within(1e-9));
         Assert.That(scored.FBeta, Is.GreaterThan(0).And.LessThan(1), "the case must not be trivial");
     }
 
