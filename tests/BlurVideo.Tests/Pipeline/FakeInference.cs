@@ -9,12 +9,16 @@ namespace BlurVideo.Tests.Pipeline;
 /// </summary>
 internal sealed class FakeInference(TimeSpan inferenceTime, int mapWidth = 32, int mapHeight = 24) : IBlurInference
 {
+    private readonly double[] _durations = new double[4096];
     private VideoFrame? _frame;
     private int _calls;
 
     public TimeSpan InferenceTime { get; } = inferenceTime;
 
     public int Calls => Volatile.Read(ref _calls);
+
+    /// <summary>How long inference of frame <paramref name="sequenceNumber"/> really took (a loaded machine stretches it).</summary>
+    public TimeSpan ActualInferenceTime(long sequenceNumber) => TimeSpan.FromMilliseconds(Volatile.Read(ref _durations[sequenceNumber % _durations.Length]));
 
     public (int Width, int Height) GetMapSize(int frameWidth, int frameHeight) => (mapWidth, mapHeight);
 
@@ -43,6 +47,7 @@ internal sealed class FakeInference(TimeSpan inferenceTime, int mapWidth = 32, i
             Thread.Sleep(1);
         }
 
+        Volatile.Write(ref _durations[frame.SequenceNumber % _durations.Length], Stopwatch.GetElapsedTime(start).TotalMilliseconds);
         Interlocked.Increment(ref _calls);
     }
 }

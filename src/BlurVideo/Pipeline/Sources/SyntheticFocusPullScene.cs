@@ -82,7 +82,7 @@ public sealed class SyntheticFocusPullScene
         var height = _options.Height;
         _radiusScale = width / 320f;
         var random = new Random(_options.Seed);
-        _background = MakeNoiseTexture(random, width, height, cell: Math.Max(4, width / 24), octaves: 4);
+        _background = MakeNoiseTexture(random, width, height, cell: Math.Max(4, width / 16), octaves: 5);
         _panel = MakeCheckerTexture(random, width, height, cell: Math.Max(3, width / 40));
         _ballTextureSize = (2 * BallRadius) + 2;
         _ballTexture = MakeNoiseTexture(random, _ballTextureSize, _ballTextureSize, cell: Math.Max(3, width / 64), octaves: 3);
@@ -158,18 +158,36 @@ public sealed class SyntheticFocusPullScene
         {
             for (var x = 0; x < width; x++)
             {
-                var front = 0;
-                if (PanelAlpha(x, y) >= 0.5f)
-                {
-                    front = 1;
-                }
+                label[(y * width) + x] = blurred[FrontLayer(x, y, ballX, ballY)];
+            }
+        }
+    }
 
-                if (BallAlpha(x, y, ballX, ballY) >= 0.5f)
-                {
-                    front = 2;
-                }
+    /// <summary>
+    /// Writes the circle-of-confusion radius (pixels) of the front-most layer at every pixel of frame
+    /// <paramref name="frameIndex"/>, row-major at the scene's size: the quantity the label thresholds.
+    /// </summary>
+    public void RenderBlurRadius(long frameIndex, Span<float> radius)
+    {
+        var width = _options.Width;
+        var height = _options.Height;
+        if (radius.Length < width * height)
+        {
+            throw new ArgumentException("The radius buffer is smaller than the scene.", nameof(radius));
+        }
 
-                label[(y * width) + x] = blurred[front];
+        Span<float> layerRadius = stackalloc float[LayerCount];
+        for (var layer = 0; layer < LayerCount; layer++)
+        {
+            layerRadius[layer] = BlurRadius(frameIndex, layer);
+        }
+
+        var (ballX, ballY) = BallCentre(frameIndex);
+        for (var y = 0; y < height; y++)
+        {
+            for (var x = 0; x < width; x++)
+            {
+                radius[(y * width) + x] = layerRadius[FrontLayer(x, y, ballX, ballY)];
             }
         }
     }
@@ -179,6 +197,17 @@ public sealed class SyntheticFocusPullScene
     {
         var angle = 2 * Math.PI * (frameIndex % _options.MotionPeriodFrames) / _options.MotionPeriodFrames;
         return ((float)(_options.Width * (0.5 + (0.32 * Math.Sin(angle)))), (float)(_options.Height * (0.6 + (0.08 * Math.Sin(2 * angle)))));
+    }
+
+    /// <summary>The layer that covers a pixel at least half: 2 (ball) over 1 (panel) over 0 (background).</summary>
+    private int FrontLayer(int x, int y, float ballX, float ballY)
+    {
+        if (BallAlpha(x, y, ballX, ballY) >= 0.5f)
+        {
+            return 2;
+        }
+
+        return PanelAlpha(x, y) >= 0.5f ? 1 : 0;
     }
 
     private float PanelAlpha(float x, float y)
@@ -431,18 +460,20 @@ public sealed class SyntheticFocusPullScene
             }
 
             total += amplitude;
-            amplitude *= 0.8f;
+            // Fine octaves keep most of their weight: every layer must show detail where it is sharp.
+            amplitude *= 0.95f;
         }
 
         for (var i = 0; i < intensity.Length; i++)
         {
-            var t = Math.Clamp(((intensity[i] / total) - 0.5f) * 2.2f + 0.5f, 0f, 1f);
+            var t = Math.Clamp((((intensity[i] / total) - 0.5f) * 3f) + 0.5f, 0f, 1f);
             for (var c = 0; c < 3; c++)
             {
                 texture[(i * 3) + c] = colourA[c] + ((colourB[c] - colourA[c]) * t);
             }
         }
 
+        AddGrain(random, texture, width, height);
         return texture;
     }
 
@@ -469,7 +500,29 @@ public sealed class SyntheticFocusPullScene
             }
         }
 
+        AddGrain(random, texture, width, height);
         return texture;
+    }
+
+    /// <summary>
+    /// Crisp two-pixel grain (like foliage, fabric or print) of ±32 grey levels: the fine detail that a disk
+    /// PSF of a few pixels removes and an in-focus layer keeps.
+    /// </summary>
+    private static void AddGrain(Random random, float[] texture, int width, int height)
+    {
+        var seed = (uint)random.Next();
+        for (var y = 0; y < height; y++)
+        {
+            for (var x = 0; x < width; x++)
+            {
+                var grain = ((Hash(seed, (uint)(((y / 2) * 65536) + (x / 2))) & 0xFF) / 255f * 64f) - 32f;
+                var i = ((y * width) + x) * 3;
+                for (var c = 0; c < 3; c++)
+                {
+                    texture[i + c] = Math.Clamp(texture[i + c] + grain, 0f, 255f);
+                }
+            }
+        }
     }
 
     private static float[] RandomColour(Random random) =>
