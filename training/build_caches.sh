@@ -9,5 +9,8 @@ mkdir -p "$dir"
 [ -f "$dir/val.npz" ] || /usr/bin/python3 synth.py "$dir/val.npz" --count 300 --size 320 --first-seed 10000000
 for ((i = 0; i < chunks; i++)); do
   out="$dir/train-$(printf %03d "$i").npz"
-  [ -f "$out" ] || /usr/bin/python3 synth.py "$out.tmp.npz" --count 1000 --size 288 --first-seed $((i * 1000)) && mv -f "$out.tmp.npz" "$out" 2>/dev/null || true
+  if [ ! -f "$out" ]; then
+    /usr/bin/python3 synth.py "$out.tmp.npz" --count 1000 --size 288 --first-seed $((i * 1000))
+    mv "$out.tmp.npz" "$out"
+  fi
 done

@@ -19,9 +19,28 @@ def scaled(channels, width, minimum=8):
     return max(minimum, int(round(channels * width / 8.0)) * 8)
 
 
+class Conv1x1(nn.Conv2d):
+    """A 1×1 convolution. In training it runs as a batched matrix product, because torch's CPU backend sends
+    small-batch single-threaded 1×1 convolutions to a slow reference path; the parameters and the exported
+    ONNX Conv are those of nn.Conv2d."""
+
+    def __init__(self, cin, cout, bias=True):
+        super().__init__(cin, cout, 1, bias=bias)
+
+    def forward(self, x):
+        if not self.training:
+            return super().forward(x)
+        y = torch.matmul(self.weight.view(self.out_channels, -1), x.flatten(2))
+        if self.bias is not None:
+            y = y + self.bias.view(1, -1, 1)
+        return y.view(x.shape[0], self.out_channels, x.shape[2], x.shape[3])
+
+
 def conv_bn_relu(cin, cout, kernel=3, stride=1, groups=1, dilation=1):
     padding = dilation * (kernel // 2)
-    return nn.Sequential(nn.Conv2d(cin, cout, kernel, stride, padding, dilation=dilation, groups=groups, bias=False),
+    conv = Conv1x1(cin, cout, bias=False) if kernel == 1 and stride == 1 and groups == 1 else \
+        nn.Conv2d(cin, cout, kernel, stride, padding, dilation=dilation, groups=groups, bias=False)
+    return nn.Sequential(conv,
                          nn.BatchNorm2d(cout), nn.ReLU(inplace=True))
 
 
@@ -33,45 +52,14 @@ def downsample_by(x, factor):
     return x if factor == 1 else F.avg_pool2d(x, factor, factor)
 
 
-# PHASE_TAPS[a, d, t] = 1 where output phase a of a ×2 transposed convolution (kernel 4, stride 2, padding 1)
-# reads input offset d − 1 through kernel tap t.
-PHASE_TAPS = torch.zeros(2, 3, 4)
-PHASE_TAPS[0, 0, 3] = PHASE_TAPS[0, 1, 1] = PHASE_TAPS[1, 1, 2] = PHASE_TAPS[1, 2, 0] = 1
-
-
-class LearnedUpsample(nn.Module):
-    """Deconvolution by a power-of-two factor: a cascade of ×2 transposed convolutions (kernel 4, stride 2,
-    padding 1, initialized to bilinear), one learned kernel per step shared by all channels.
-
-    Each step runs in its exactly equivalent sub-pixel form — a 3×3 convolution producing the four output
-    phases, then pixel shuffle — because CPU backends have no fast path for transposed convolutions."""
-
-    def __init__(self, factor):
-        super().__init__()
-        ramp = torch.tensor([0.25, 0.75, 0.75, 0.25])
-        count = max(0, factor.bit_length() - 1)
-        self.kernels = nn.Parameter((ramp[:, None] * ramp[None, :]).expand(count, 4, 4).clone())
-        self.register_buffer("phase_taps", PHASE_TAPS.clone(), persistent=False)
-
-    def forward(self, x):
-        if len(self.kernels) == 0:
-            return x
-        n, c = x.shape[0], x.shape[1]
-        y = x.reshape(n * c, 1, x.shape[2], x.shape[3])
-        for kernel in self.kernels:
-            phases = torch.einsum("adt,beu,tu->abde", self.phase_taps, self.phase_taps, kernel).reshape(4, 1, 3, 3)
-            y = F.pixel_shuffle(F.conv2d(y, phases, padding=1), 2)
-        return y.reshape(n, c, y.shape[2], y.shape[3])
-
-
 # ============================================================================================ DeFusionNet
 VGG16_STAGES = ((64, 2), (128, 2), (256, 3), (512, 3), (512, 3))
 
 
 class DeFusionNet(nn.Module):
     """VGG16 side features (conv1_2, conv2_2, conv3_3, conv4_3, conv5_3, pool5), two extra convs each;
-    fused shallow (FSHF, first 3) and semantic (FSEF, last 3) features at input size via deconvolution + 1×1
-    conv; the Feature Fusing and Refining Module refines shallow layers with FSEF and deep layers with FSHF
+    fused shallow (FSHF, first 3) and semantic (FSEF, last 3) features at input size via deconvolution fixed
+    to bilinear interpolation (as FCN fixes its upsampling deconvolutions) + 1×1 conv; the Feature Fusing and Refining Module refines shallow layers with FSEF and deep layers with FSHF
     (cross-layer), reduces channels back to each layer's count, recomputes FSHF/FSEF, `steps` times; each layer
     predicts at each step; the final map fuses the 6 last-step maps with one conv."""
 
@@ -93,17 +81,16 @@ class DeFusionNet(nn.Module):
         fused = fused_channels or scaled(64, side_width)
         self.side = nn.ModuleList(nn.Sequential(conv_bn_relu(b, s), conv_bn_relu(s, s))
                                   for b, s in zip(backbone, self.side_channels))
-        self.up = nn.ModuleList(LearnedUpsample(f) for f in self.SCALES)
-        self.fuse_shallow = nn.Sequential(nn.Conv2d(sum(self.side_channels[:3]), fused, 1), nn.ReLU(inplace=True))
-        self.fuse_deep = nn.Sequential(nn.Conv2d(sum(self.side_channels[3:]), fused, 1), nn.ReLU(inplace=True))
-        self.refine = nn.ModuleList(nn.Sequential(nn.Conv2d(s + fused, s, 1), nn.ReLU(inplace=True),
+        self.fuse_shallow = nn.Sequential(Conv1x1(sum(self.side_channels[:3]), fused), nn.ReLU(inplace=True))
+        self.fuse_deep = nn.Sequential(Conv1x1(sum(self.side_channels[3:]), fused), nn.ReLU(inplace=True))
+        self.refine = nn.ModuleList(nn.Sequential(Conv1x1(s + fused, s), nn.ReLU(inplace=True),
                                                   nn.Conv2d(s, s, 3, padding=1), nn.ReLU(inplace=True))
                                     for s in self.side_channels)
-        self.predict = nn.ModuleList(nn.Conv2d(s, 1, 1) for s in self.side_channels)
+        self.predict = nn.ModuleList(Conv1x1(s, 1) for s in self.side_channels)
         self.final = nn.Conv2d(len(self.side_channels), 1, 3, padding=1)
 
     def _fused(self, layers):
-        ups = [up(x) for up, x in zip(self.up, layers)]
+        ups = [upsample_to(x, scale) for x, scale in zip(layers, self.SCALES)]
         return self.fuse_shallow(torch.cat(ups[:3], 1)), self.fuse_deep(torch.cat(ups[3:], 1))
 
     def forward(self, image):
@@ -136,7 +123,7 @@ class ResNeXtBlock(nn.Module):
         self.body = nn.Sequential(
             conv_bn_relu(cin, bottleneck, 1),
             conv_bn_relu(bottleneck, bottleneck, 3, stride, groups=cardinality),
-            nn.Conv2d(bottleneck, cout, 1, bias=False), nn.BatchNorm2d(cout))
+            Conv1x1(bottleneck, cout, bias=False), nn.BatchNorm2d(cout))
         self.shortcut = None
         if stride != 1 or cin != cout:
             self.shortcut = nn.Sequential(nn.Conv2d(cin, cout, 1, stride, bias=False), nn.BatchNorm2d(cout))
@@ -156,7 +143,7 @@ class DualPathBlock(nn.Module):
         self.large1 = nn.Sequential(nn.Conv2d(channels, half, 5, padding=2), nn.ReLU(inplace=True))
         self.small2 = nn.Sequential(nn.Conv2d(channels, half, 3, padding=1), nn.ReLU(inplace=True))
         self.large2 = nn.Sequential(nn.Conv2d(channels, half, 5, padding=2), nn.ReLU(inplace=True))
-        self.merge = nn.Conv2d(channels, channels, 1)
+        self.merge = Conv1x1(channels, channels)
 
     def forward(self, x):
         a, b = self.small1(x), self.large1(x)
@@ -170,7 +157,7 @@ class ResidualRefinementModule(nn.Module):
 
     def __init__(self, feature_channels, amdf_channels, channels):
         super().__init__()
-        self.enter = nn.Sequential(nn.Conv2d(feature_channels + amdf_channels + 1, channels, 1), nn.ReLU(inplace=True))
+        self.enter = nn.Sequential(Conv1x1(feature_channels + amdf_channels + 1, channels), nn.ReLU(inplace=True))
         self.dual = DualPathBlock(channels)
         self.residual = nn.Conv2d(channels, 1, 3, padding=1)
 
@@ -204,13 +191,13 @@ class R2MRF(nn.Module):
             cin = cout
         self.stages = nn.ModuleList(stages)
         side = side_channels or scaled(32, width * 2)
-        self.reduce = nn.ModuleList(nn.Sequential(nn.Conv2d(c, side, 1), nn.ReLU(inplace=True))
+        self.reduce = nn.ModuleList(nn.Sequential(Conv1x1(c, side), nn.ReLU(inplace=True))
                                     for c in [stem] + outs)
         self.amdf = nn.Sequential(nn.Conv2d(5 * side, side, 3, padding=1), nn.ReLU(inplace=True))
-        self.initial = nn.ModuleList(nn.Conv2d(side, 1, 1) for _ in self.SCALES)
+        self.initial = nn.ModuleList(Conv1x1(side, 1) for _ in self.SCALES)
         self.rrm = nn.ModuleList(ResidualRefinementModule(side, side, side) for _ in self.SCALES)
         self.fuse = nn.Sequential(nn.Conv2d(len(self.SCALES), 16, 3, padding=1), nn.ReLU(inplace=True),
-                                  nn.Conv2d(16, 1, 1))
+                                  Conv1x1(16, 1))
 
     def forward(self, image):
         x = self.conv1(image)

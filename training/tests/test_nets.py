@@ -54,19 +54,8 @@ def test_r2mrf_residual_update_holds():
         assert torch.allclose(current, previous + residual, atol=1e-6)
 
 
-def test_learned_upsample_is_a_transposed_convolution():
-    up = nets.LearnedUpsample(4)
-    with torch.no_grad():
-        up.kernels.normal_()
-    x = torch.randn(1, 3, 5, 7)
-    y = x.reshape(3, 1, 5, 7)
-    for kernel in up.kernels:
-        y = torch.nn.functional.conv_transpose2d(y, kernel.reshape(1, 1, 4, 4), stride=2, padding=1)
-    assert torch.allclose(up(x), y.reshape(1, 3, 20, 28), atol=1e-5)
-
-
 def test_full_size_configurations_build():
     defusion = nets.DeFusionNet(width=1.0)
-    assert [m.out_channels for m in (s[-1][0] for s in defusion.stages)] == [64, 128, 256, 512, 512]
+    assert [s[-1][0].out_channels for s in defusion.stages] == [64, 128, 256, 512, 512]
     r2mrf = nets.R2MRF(width=1.0)
     assert [len(s) for s in r2mrf.stages] == [3, 4, 6, 3]
