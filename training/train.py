@@ -203,6 +203,17 @@ def train(config, minutes):
     log.close()
 
 
+def write_parity_fixture(model, name, size=(64, 64)):
+    """A saved input and PyTorch's output for it, for the C# ONNX Runtime parity test (raw float32 LE)."""
+    fixtures = REPO / "tests" / "BlurVideo.Tests" / "Fixtures" / "parity"
+    fixtures.mkdir(parents=True, exist_ok=True)
+    x = torch.randn(1, 3, *size, generator=torch.Generator().manual_seed(5))
+    with torch.no_grad():
+        y = model(x)
+    x.numpy().astype("<f4").tofile(fixtures / f"{name}.input.bin")
+    y.numpy().astype("<f4").tofile(fixtures / f"{name}.output.bin")
+
+
 def export(config):
     run = HERE / "runs" / config["name"]
     state = torch.load(run / "last.pt")
@@ -246,6 +257,10 @@ def export(config):
         "validation": figures,
     }
     (models / f"{config['name']}.json").write_text(json.dumps(card, indent=2) + "\n")
+    write_parity_fixture(model, config["name"])
+    logs = models / "logs"
+    logs.mkdir(exist_ok=True)
+    (logs / f"{config['name']}.csv").write_text((run / "log.csv").read_text())
     print(json.dumps(card["validation"], indent=2))
 
 
