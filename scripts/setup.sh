@@ -52,6 +52,7 @@ debian_packages=(
   libopencv-dev ffmpeg
   nodejs npm
   python3 python3-numpy python3-torch python3-torchvision python3-onnx python3-opencv python3-pytest
+  libopenblas0-pthread  # fast BLAS for torch (the reference BLAS makes CPU training several times slower)
 )
 
 is_installed() {
