@@ -65,9 +65,10 @@ class DeFusionNet(nn.Module):
 
     SCALES = (1, 2, 4, 8, 16, 32)
 
-    def __init__(self, width=1.0, side_width=None, fused_channels=None, steps=3):
+    def __init__(self, width=1.0, side_width=None, fused_channels=None, steps=3, fuse_scale=1):
         super().__init__()
         self.steps = steps
+        self.fuse_scale = fuse_scale  # FSHF/FSEF resolution: input size / fuse_scale (1 = the paper's)
         stages, cin = [], 3
         for channels, convs in VGG16_STAGES:
             cout = scaled(channels, width)
@@ -90,8 +91,19 @@ class DeFusionNet(nn.Module):
         self.final = nn.Conv2d(len(self.side_channels), 1, 3, padding=1)
 
     def _fused(self, layers):
-        ups = [upsample_to(x, scale) for x, scale in zip(layers, self.SCALES)]
+        ups = [self._rescale(x, scale) for x, scale in zip(layers, self.SCALES)]
         return self.fuse_shallow(torch.cat(ups[:3], 1)), self.fuse_deep(torch.cat(ups[3:], 1))
+
+    def _rescale(self, x, scale):
+        """From a layer at 1/scale of the input to the fused features' resolution (1/fuse_scale)."""
+        if scale >= self.fuse_scale:
+            return upsample_to(x, scale // self.fuse_scale)
+        return downsample_by(x, self.fuse_scale // scale)
+
+    def _to_layer(self, fused, scale):
+        if scale >= self.fuse_scale:
+            return downsample_by(fused, scale // self.fuse_scale)
+        return upsample_to(fused, self.fuse_scale // scale)
 
     def forward(self, image):
         layers, x = [], image
@@ -103,7 +115,7 @@ class DeFusionNet(nn.Module):
         outputs = []
         for _ in range(self.steps):
             shallow, deep = self._fused(layers)
-            layers = [refine(torch.cat([f, downsample_by(deep if i < 3 else shallow, scale)], 1))
+            layers = [refine(torch.cat([f, self._to_layer(deep if i < 3 else shallow, scale)], 1))
                       for i, (refine, f, scale) in enumerate(zip(self.refine, layers, self.SCALES))]
             maps = [upsample_to(predict(f), scale) for predict, f, scale in zip(self.predict, layers, self.SCALES)]
             outputs.extend(maps)
