@@ -1,0 +1,286 @@
+using System.Globalization;
+using BlurVideo.Imaging;
+using BlurVideo.Pipeline;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.ML.OnnxRuntime;
+
+namespace BlurVideo.Inference;
+
+/// <summary>
+/// Turns BGR8 frames into blur maps (1 = blurred, at the network's input resolution) with one of the shipped
+/// networks run by ONNX Runtime, on the CPU or on a CUDA GPU.
+/// </summary>
+/// <remarks>
+/// <para><b>Per frame</b>: one native call resizes, converts and normalizes the frame straight into the input
+/// tensor, ONNX Runtime runs the network over tensors bound once (<see cref="OrtIoBinding"/>), the output is
+/// copied into a pooled <see cref="BlurMap"/>. While the input size stays the same, <c>Detect</c> allocates no
+/// managed memory; a new input size (another frame shape under <see cref="InputSizePolicy.KeepAspectRatio"/>)
+/// re-creates the tensors and the map pool once.</para>
+/// <para><b>Provider</b>: <see cref="ActiveProvider"/> is what runs. CUDA requested (or <see cref="ExecutionProvider.Auto"/>)
+/// where it cannot be used falls back to the CPU with a logged warning and <see cref="ProviderFallbackReason"/>
+/// set, unless <see cref="BlurDetectorOptions.RequireGpu"/>, which throws <see cref="GpuUnavailableException"/>.</para>
+/// <para><b>Threads</b>: use an instance from one thread at a time. <b>Lifetime</b>: owns the ONNX Runtime
+/// session, the tensors and the native preprocessor until <see cref="Dispose"/>; maps it handed out stay valid
+/// (they belong to their owners) and return to a pool that no longer recycles them.</para>
+/// </remarks>
+public sealed partial class BlurDetector : IBlurInference, IDisposable
+{
+    private const string CudaProviderName = "CUDAExecutionProvider";
+
+    private readonly BlurDetectorOptions _options;
+    private readonly ILogger _logger;
+    private readonly InferenceSession _session;
+    private readonly RunOptions _runOptions = new();
+    private readonly float[] _mean;
+    private readonly float[] _std;
+    private TensorBinding? _tensors;
+    private Preprocessor? _preprocessor;
+    private BlurMapPool? _maps;
+    private bool _disposed;
+
+    /// <summary>Loads the model and creates the ONNX Runtime session.</summary>
+    /// <exception cref="ModelNotFoundException">Unknown model name (the message lists the available ones) or missing file.</exception>
+    /// <exception cref="InvalidDataException">The model card is invalid.</exception>
+    /// <exception cref="GpuUnavailableException">CUDA is required and cannot be used.</exception>
+    /// <exception cref="OnnxRuntimeException">ONNX Runtime cannot load the model.</exception>
+    public BlurDetector(BlurDetectorOptions? options = null)
+    {
+        _options = options ?? new BlurDetectorOptions();
+        if (_options.RequireGpu && _options.Provider == ExecutionProvider.Cpu)
+        {
+            throw new ArgumentException("RequireGpu cannot be combined with the CPU provider.", nameof(options));
+        }
+
+        ArgumentOutOfRangeException.ThrowIfNegative(_options.IntraOpThreads);
+        ArgumentOutOfRangeException.ThrowIfNegative(_options.CudaDeviceId);
+        _logger = _options.Logger ?? NullLogger.Instance;
+        Model = ModelCatalog.Resolve(_options.Model, _options.ModelsDirectory);
+        _mean = [.. Model.Mean];
+        _std = [.. Model.Std];
+        try
+        {
+            (_session, ActiveProvider, ProviderFallbackReason) = CreateSession();
+        }
+        catch
+        {
+            _runOptions.Dispose();
+            throw;
+        }
+
+        LogProvider(_logger, Model.Name, ActiveProvider);
+    }
+
+    /// <summary>The model's card.</summary>
+    public ModelCard Model { get; }
+
+    /// <summary>The provider that runs the network: <see cref="ExecutionProvider.Cpu"/> or <see cref="ExecutionProvider.Cuda"/>.</summary>
+    public ExecutionProvider ActiveProvider { get; }
+
+    /// <summary>Why CUDA was not used although it was asked for (or Auto); null when there was no fallback.</summary>
+    public string? ProviderFallbackReason { get; }
+
+    /// <summary>
+    /// The network's input size, which is also the size of the maps, for frames of the given size
+    /// (see <see cref="BlurDetectorOptions.InputSize"/>).
+    /// </summary>
+    public (int Width, int Height) GetInputSize(int frameWidth, int frameHeight)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(frameWidth);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(frameHeight);
+        if (_options.InputSize == InputSizePolicy.ModelCard)
+        {
+            return (Model.InputWidth, Model.InputHeight);
+        }
+
+        var scale = Math.Sqrt((double)Model.InputWidth * Model.InputHeight / ((double)frameWidth * frameHeight));
+        return (RoundToMultipleOf32(frameWidth * scale), RoundToMultipleOf32(frameHeight * scale));
+    }
+
+    /// <summary>Blur map of a BGR8 frame. The caller owns the map and disposes it.</summary>
+    /// <param name="bgr">The pixels, rows <paramref name="stride"/> bytes apart.</param>
+    /// <param name="width">Frame width.</param>
+    /// <param name="height">Frame height.</param>
+    /// <param name="stride">Bytes between the starts of two rows.</param>
+    public BlurMap Detect(ReadOnlySpan<byte> bgr, int width, int height, int stride)
+    {
+        PrepareInput(bgr, width, height, stride);
+        var map = _maps!.Rent();
+        try
+        {
+            RunInto(map);
+            return map;
+        }
+        catch
+        {
+            map.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Blur map of a pooled frame (the frame stays the caller's). The caller owns the map.</summary>
+    public BlurMap Detect(VideoFrame frame)
+    {
+        ArgumentNullException.ThrowIfNull(frame);
+        return Detect(frame.Pixels, frame.Width, frame.Height, frame.Stride);
+    }
+
+    /// <summary>Blur map of an image file (decoded natively). The caller owns the map.</summary>
+    /// <exception cref="BlurVideo.Native.BlurVideoNativeException">The file is missing or not a decodable image.</exception>
+    public BlurMap DetectFile(string imagePath)
+    {
+        using var image = ImageFile.Decode(imagePath, ImageColorMode.Bgr8);
+        var pixels = System.Buffers.ArrayPool<byte>.Shared.Rent(image.PackedStride * image.Height);
+        try
+        {
+            image.CopyTo(pixels);
+            return Detect(pixels, image.Width, image.Height, image.PackedStride);
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(pixels);
+        }
+    }
+
+    /// <summary>Releases the session, the tensors and the preprocessor. Calling it again is a no-op.</summary>
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        _tensors?.Dispose();
+        _preprocessor?.Dispose();
+        _session.Dispose();
+        _runOptions.Dispose();
+    }
+
+    (int Width, int Height) IBlurInference.GetMapSize(int frameWidth, int frameHeight) => GetInputSize(frameWidth, frameHeight);
+
+    void IBlurInference.Preprocess(VideoFrame frame) => PrepareInput(frame.Pixels, frame.Width, frame.Height, frame.Stride);
+
+    void IBlurInference.Infer(BlurMap destination, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        RunInto(destination);
+    }
+
+    private static int RoundToMultipleOf32(double side) => Math.Max(32, (int)Math.Round(side / 32.0) * 32);
+
+    /// <summary>Makes sure the tensors fit the frame's input size, then preprocesses the frame into the input tensor.</summary>
+    private void PrepareInput(ReadOnlySpan<byte> bgr, int width, int height, int stride)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var (inputWidth, inputHeight) = GetInputSize(width, height);
+        if (_tensors is null || _tensors.Width != inputWidth || _tensors.Height != inputHeight)
+        {
+            Resize(inputWidth, inputHeight);
+        }
+
+        _preprocessor!.Run(bgr, width, height, stride, _tensors!.Input);
+    }
+
+    private void Resize(int inputWidth, int inputHeight)
+    {
+        _tensors?.Dispose();
+        _tensors = null;
+        _preprocessor?.Dispose();
+        _preprocessor = null;
+        _tensors = ActiveProvider == ExecutionProvider.Cuda
+            ? TensorBinding.ForCuda(_session, _options.CudaDeviceId, inputWidth, inputHeight)
+            : TensorBinding.ForCpu(_session, inputWidth, inputHeight);
+        _preprocessor = new Preprocessor(inputWidth, inputHeight, _mean, _std);
+        _maps = new BlurMapPool(inputWidth, inputHeight);
+    }
+
+    private void RunInto(BlurMap destination)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        ArgumentNullException.ThrowIfNull(destination);
+        var tensors = _tensors ?? throw new InvalidOperationException("No frame was preprocessed before inference.");
+        if (destination.Width != tensors.Width || destination.Height != tensors.Height)
+        {
+            throw new ArgumentException(
+                string.Create(CultureInfo.InvariantCulture,
+                    $"The map is {destination.Width}x{destination.Height}; this frame's maps are {tensors.Width}x{tensors.Height}."),
+                nameof(destination));
+        }
+
+        tensors.Run(_runOptions);
+        tensors.Output.CopyTo(destination.Values);
+    }
+
+    private (InferenceSession Session, ExecutionProvider Provider, string? FallbackReason) CreateSession()
+    {
+        string? fallbackReason = null;
+        if (_options.Provider != ExecutionProvider.Cpu)
+        {
+            var (cudaSession, reason) = TryCreateCudaSession();
+            if (cudaSession is not null)
+            {
+                return (cudaSession, ExecutionProvider.Cuda, null);
+            }
+
+            if (_options.RequireGpu)
+            {
+                throw new GpuUnavailableException($"A GPU is required but CUDA cannot be used: {reason}");
+            }
+
+            fallbackReason = reason;
+            LogCpuFallback(_logger, _options.Provider, reason);
+        }
+
+        using var cpuOptions = CreateSessionOptions();
+        cpuOptions.AppendExecutionProvider_CPU();
+        return (new InferenceSession(Model.ModelPath, cpuOptions), ExecutionProvider.Cpu, fallbackReason);
+    }
+
+    private (InferenceSession? Session, string Reason) TryCreateCudaSession()
+    {
+        if (!OrtEnv.Instance().GetAvailableProviders().Contains(CudaProviderName))
+        {
+            return (null, $"this ONNX Runtime ({OrtEnv.Instance().GetVersionString()}) was built without the CUDA execution provider.");
+        }
+
+        try
+        {
+            using var sessionOptions = CreateSessionOptions();
+            using var cudaOptions = new OrtCUDAProviderOptions();
+            var settings = new Dictionary<string, string>
+            {
+                ["device_id"] = _options.CudaDeviceId.ToString(CultureInfo.InvariantCulture),
+            };
+            if (_options.CudaComputeStream != 0)
+            {
+                settings["user_compute_stream"] = ((ulong)_options.CudaComputeStream).ToString(CultureInfo.InvariantCulture);
+            }
+
+            cudaOptions.UpdateOptions(settings);
+            sessionOptions.AppendExecutionProvider_CUDA(cudaOptions);
+            return (new InferenceSession(Model.ModelPath, sessionOptions), "");
+        }
+        catch (OnnxRuntimeException exception)
+        {
+            return (null, exception.Message);
+        }
+    }
+
+    private SessionOptions CreateSessionOptions()
+    {
+        var sessionOptions = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
+        if (_options.IntraOpThreads > 0)
+        {
+            sessionOptions.IntraOpNumThreads = _options.IntraOpThreads;
+        }
+
+        return sessionOptions;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "CUDA was requested ({Requested}) but cannot be used; running on the CPU. Reason: {Reason}")]
+    private static partial void LogCpuFallback(ILogger logger, ExecutionProvider requested, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Blur detector: model {Model} on {Provider}.")]
+    private static partial void LogProvider(ILogger logger, string model, ExecutionProvider provider);
+}
