@@ -9,7 +9,7 @@ namespace BlurVideo.Pipeline;
 /// until it hands it on; the last owner disposes it, which returns the buffer to its pool. A disposed
 /// map's members throw <see cref="ObjectDisposedException"/>; never keep a reference after disposing.
 /// </remarks>
-public sealed class BlurMap : IDisposable
+public sealed partial class BlurMap : IDisposable
 {
     private readonly BlurMapPool _pool;
     private readonly float[] _values;
