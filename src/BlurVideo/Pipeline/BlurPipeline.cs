@@ -115,6 +115,7 @@ public sealed partial class BlurPipeline : IAsyncDisposable
         {
             while (await results.Reader.WaitToReadAsync(CancellationToken.None).ConfigureAwait(false))
             {
+                // Cancelling completes the channel, but results already in it must not be handed out.
                 while (!cancellationToken.IsCancellationRequested && results.Reader.TryRead(out var result))
                 {
                     var age = result.Frame.Age;
@@ -124,6 +125,8 @@ public sealed partial class BlurPipeline : IAsyncDisposable
                     Statistics.ResultEmitted(age, stale);
                     yield return result;
                 }
+
+                cancellationToken.ThrowIfCancellationRequested();
             }
 
             cancellationToken.ThrowIfCancellationRequested();

@@ -49,7 +49,7 @@ internal sealed class TemporalSmoother : IDisposable
             sceneCut = alignment.Aligned && alignment.SceneChange > _options.SceneCutThreshold;
             if (_hasHistory && alignment.Aligned && !sceneCut)
             {
-                Blend(_warped, values, _options.Strength);
+                Blend(_warped, values, _options.Strength, _options.ChangeThreshold);
             }
 
             values.CopyTo(_history);
@@ -108,12 +108,14 @@ internal sealed class TemporalSmoother : IDisposable
         return (float)(sum / (regionWidth * regionHeight));
     }
 
-    private static void Blend(ReadOnlySpan<float> history, Span<float> current, float strength)
+    internal static void Blend(ReadOnlySpan<float> history, Span<float> current, float strength, float changeThreshold)
     {
-        var keep = 1f - strength;
+        var fade = strength / changeThreshold;
         for (var i = 0; i < current.Length; i++)
         {
-            current[i] = (strength * history[i]) + (keep * current[i]);
+            var change = MathF.Abs(current[i] - history[i]);
+            var weight = Math.Clamp(fade * ((2f * changeThreshold) - change), 0f, strength);
+            current[i] += weight * (history[i] - current[i]);
         }
     }
 

@@ -1,9 +1,12 @@
 namespace BlurVideo.Pipeline;
 
 /// <summary>
-/// Per-pixel exponential smoothing of the blur probability over time, motion-compensated:
-/// <c>s(t) = Strength · warp(s(t−1)) + (1 − Strength) · m(t)</c>, where warp moves the previous smoothed map
-/// to the current frame's geometry with dense optical flow (DIS). The history is reset on scene cuts.
+/// Per-pixel exponential smoothing of the blur probability over time, motion-compensated and change-aware:
+/// <c>s(t) = w · warp(s(t−1)) + (1 − w) · m(t)</c>, where warp moves the previous smoothed map to the current
+/// frame's geometry with dense optical flow (DIS), and the history weight <c>w</c> is <see cref="Strength"/>
+/// for small per-pixel changes <c>|m(t) − warp(s(t−1))| ≤ ChangeThreshold</c> (jitter), falling linearly to 0
+/// at twice the threshold (a real change — focus moved, an object entered — passes through without lag).
+/// The history is reset on scene cuts.
 /// </summary>
 public sealed record TemporalSmoothingOptions
 {
@@ -16,7 +19,13 @@ public sealed record TemporalSmoothingOptions
     public bool Enabled { get; init; } = true;
 
     /// <summary>Weight of the (warped) history in [0, 1): 0 = no smoothing, closer to 1 = smoother and slower to react.</summary>
-    public float Strength { get; init; } = 0.6f;
+    public float Strength { get; init; } = 0.7f;
+
+    /// <summary>
+    /// Per-pixel change up to which the history keeps its full weight; above it the weight fades to 0 at twice
+    /// this value. <c>1</c> = plain exponential smoothing.
+    /// </summary>
+    public float ChangeThreshold { get; init; } = 0.25f;
 
     /// <summary>Warp the history by optical flow before blending. Off: blend in place (for comparison).</summary>
     public bool MotionCompensation { get; init; } = true;
@@ -35,6 +44,11 @@ public sealed record TemporalSmoothingOptions
         if (Strength is < 0f or >= 1f || float.IsNaN(Strength))
         {
             throw new ArgumentOutOfRangeException(nameof(Strength), Strength, "Strength must be in [0, 1).");
+        }
+
+        if (ChangeThreshold is <= 0f or > 1f || float.IsNaN(ChangeThreshold))
+        {
+            throw new ArgumentOutOfRangeException(nameof(ChangeThreshold), ChangeThreshold, "The change threshold must be in (0, 1].");
         }
 
         if (SceneCutThreshold is <= 0f or > 1f || float.IsNaN(SceneCutThreshold))

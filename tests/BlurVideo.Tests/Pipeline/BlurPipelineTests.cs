@@ -278,7 +278,7 @@ public sealed class BlurPipelineTests
     public async Task File_mode_allocates_nothing_per_frame_in_steady_state()
     {
         // Long enough that one-off costs (tiered JIT, thread-pool growth) do not show as per-frame figures.
-        const int warmUp = 300;
+        const int warmUp = 1500;
         const int measured = 3000;
         var source = new SyntheticFocusPullSource(PipelineTestKit.SmallScene(width: 32, height: 24), frameCount: warmUp + measured);
         await using var pipeline = PipelineTestKit.Create(source, new FakeInference(TimeSpan.Zero, 8, 6));

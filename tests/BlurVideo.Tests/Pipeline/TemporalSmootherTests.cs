@@ -82,7 +82,7 @@ public sealed class TemporalSmootherTests
         var maps = new BlurMapPool(MapWidth, MapHeight);
         using var frame = pool.Rent();
         frame.Pixels.Fill(100);
-        using var smoother = new TemporalSmoother(new TemporalSmoothingOptions { Strength = 0.25f }, static (_, _) => new UncompensatedAligner());
+        using var smoother = new TemporalSmoother(new TemporalSmoothingOptions { Strength = 0.25f, ChangeThreshold = 1f }, static (_, _) => new UncompensatedAligner());
         using (var first = maps.Rent())
         {
             first.Values.Fill(1f);
@@ -94,6 +94,22 @@ public sealed class TemporalSmootherTests
         smoother.Apply(frame, second);
 
         Assert.That(second.Values.ToArray(), Has.All.EqualTo(0.25f).Within(1e-6));
+    }
+
+    [Test]
+    public void Small_changes_are_smoothed_and_large_changes_pass_through()
+    {
+        float[] history = [0.5f, 0.5f, 0.5f, 0.5f];
+        float[] current = [0.6f, 0.8f, 0.9f, 0.0f];
+        TemporalSmoother.Blend(history, current, strength: 0.6f, changeThreshold: 0.2f);
+
+        Assert.That(current, Is.EqualTo(new[]
+        {
+            0.6f + (0.6f * (0.5f - 0.6f)),  // change 0.1 <= threshold: full strength
+            0.8f + (0.3f * (0.5f - 0.8f)),  // change 0.3: halfway between threshold and twice it
+            0.9f,                           // change 0.4 = twice the threshold: no history
+            0.0f,                           // change 0.5: no history
+        }).Within(1e-6f));
     }
 
     [Test]
@@ -140,7 +156,8 @@ public sealed class TemporalSmootherTests
         var maps = new BlurMapPool(80, 60);
         var fullLabel = new byte[scene.Width * scene.Height];
         var label = new byte[80 * 60];
-        var options = new TemporalSmoothingOptions { Strength = 0.6f };
+        // Plain exponential smoothing (no change-aware pass-through), so that only the warp can remove the lag.
+        var options = new TemporalSmoothingOptions { Strength = 0.6f, ChangeThreshold = 1f };
         using var compensated = new TemporalSmoother(options, static (w, h) => new DisFlowAligner(w, h));
         using var uncompensated = new TemporalSmoother(options with { MotionCompensation = false }, static (_, _) => new UncompensatedAligner());
         double compensatedError = 0, uncompensatedError = 0;
