@@ -74,7 +74,7 @@ internal static class EvalCommand
             {
                 result.AddError("--model and --images go together.");
             }
-            else if (hasModel && result.GetResult(mapsPolarity) is not null)
+            else if (hasModel && result.GetResult(mapsPolarity) is { Implicit: false })
             {
                 result.AddError("--maps-polarity applies to --maps only; the detector's maps are 1 = blurred.");
             }

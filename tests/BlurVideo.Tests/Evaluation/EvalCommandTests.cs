@@ -90,7 +90,20 @@ public class EvalCommandTests
         Assert.That(error, Does.Contain("cuhk_0011.png"));
     }
 
+    [Test]
+    public void Model_mode_says_plainly_that_the_detector_is_not_in_this_build()
+    {
+        var masks = RealSmokeMasks();
+
+        var (exitCode, output, error) = Run("eval", "--model", "tiny", "--images", Path.Combine(masks, "..", "images"), "--masks", masks);
+
+        Assert.That(exitCode, Is.EqualTo(ExitCodes.NotYetAvailable), error);
+        Assert.That(output, Is.Empty);
+        Assert.That(error, Does.Contain("BlurDetector"));
+    }
+
     [TestCase("eval", "--masks", "m")]
+    [TestCase("eval", "--model", "tiny", "--images", "b", "--masks", "m", "--maps-polarity", "sharp")]
     [TestCase("eval", "--maps", "a", "--images", "b", "--model", "tiny", "--masks", "m")]
     [TestCase("eval", "--images", "b", "--masks", "m")]
     [TestCase("eval", "--maps", "a", "--masks", "m", "--maps-polarity", "upside-down")]
