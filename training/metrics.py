@@ -2,7 +2,8 @@
 
 Maps in [0,1], 1 = blurred; ground truth binarized at 0.5; maps resized (bilinear) to the mask's size.
 Per image: MAE; Fβ (β² = 0.3) at threshold 0.5 with blurred positive; IoU at 0.5. Averaged over images.
-PR curve: per-image precision/recall at 256 thresholds k/255, averaged over images; maxF = max over
+PR curve: per-image precision/recall at 256 thresholds k/255 on the map quantized as round(255 v), averaged
+over images; maxF = max over
 thresholds of Fβ of the averaged precision and recall.
 Degenerate cases: precision is 1 when nothing is predicted positive; recall is 1 when the mask has no
 positive pixel; Fβ is 0 when precision and recall are both 0; IoU is 1 when both sets are empty.
@@ -25,7 +26,7 @@ def score_image(blur_map, mask):
         blur_map = cv2.resize(blur_map.astype(np.float32), (gt.shape[1], gt.shape[0]), interpolation=cv2.INTER_LINEAR)
     blur_map = np.clip(blur_map, 0, 1)
     mae = float(np.abs(blur_map - gt).mean())
-    bins = np.minimum((blur_map * 255).astype(np.int64), 255)  # value v is positive at threshold k/255 iff bin >= k
+    bins = np.rint(blur_map * 255).astype(np.int64)  # quantized as an 8-bit map: positive at threshold k/255 iff bin >= k
     positives = np.bincount(bins[gt], minlength=256)[::-1].cumsum()[::-1]
     negatives = np.bincount(bins[~gt], minlength=256)[::-1].cumsum()[::-1]
     predicted = positives + negatives
