@@ -1,14 +1,163 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
+using System.Globalization;
+using BlurVideo.Inference;
+using BlurVideo.Native;
+using BlurVideo.Pipeline;
+using Spectre.Console;
 
 namespace BlurVideo.Cli.Commands;
 
-/// <summary><c>blurvideo video</c>: extension point, to be implemented by its owner.</summary>
+/// <summary>
+/// <c>blurvideo video &lt;input&gt; -o &lt;out.mp4&gt;</c>: detects blur in every frame of a file, camera, stream or the
+/// synthetic clip, and writes the overlay video and optionally a CSV, the statistics JSON and every blur map.
+/// </summary>
 internal static class VideoCommand
 {
     public static Command Create()
     {
-        var command = new Command("video", "Detect blur in every frame of a video file or camera and report or write the maps.");
-        command.SetAction(parseResult => PendingCommand.Report(parseResult, "video"));
+        var input = new Argument<string>("input")
+        {
+            Description = "A video file, a folder of images, a camera index (0) or device (/dev/video0), a URL (rtsp, http, udp, tcp), or 'synthetic'.",
+        };
+        var output = new Option<FileInfo>("--output", "-o")
+        {
+            Description = "The overlay video to write (.mp4: mp4v; .avi: MJPG).",
+            Required = true,
+        };
+        var overlay = new Option<OverlayKind>("--overlay")
+        {
+            Description = "What to draw on the video: heatmap (blur map in colour) or peaking (in-focus edges highlighted).",
+            DefaultValueFactory = _ => OverlayKind.Heatmap,
+        };
+        var csv = new Option<FileInfo>("--csv")
+        {
+            Description = "Write one CSV row per emitted frame: index, timestamp_ms, blurred_fraction, focus_score, latency_ms, stale.",
+        };
+        var statsJson = new Option<FileInfo>("--stats-json")
+        {
+            Description = "Write the pipeline statistics (frames in/out, drops by reason, latency p50/p95/p99, fps, stage times) as JSON.",
+        };
+        var mapsDirectory = new Option<DirectoryInfo>("--maps-dir")
+        {
+            Description = "Write every emitted frame's blur map as an 8-bit PNG at the frame's size (255 = blurred), named by frame index.",
+        };
+        var smoothing = new Option<TemporalSmoothingOptions>("--smoothing")
+        {
+            Description = "Temporal smoothing: on (default), off, or a strength in [0, 1).",
+            CustomParser = ParseSmoothing,
+            DefaultValueFactory = _ => TemporalSmoothingOptions.Default,
+        };
+        var live = new Option<bool>("--live")
+        {
+            Description = "Live mode (drop late frames to stay within the latency budget); the default for cameras and streams.",
+        };
+        var maxFrames = new Option<long?>("--max-frames")
+        {
+            Description = "Stop after this many frames.",
+        };
+        maxFrames.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<long?>() is <= 0)
+            {
+                result.AddError("--max-frames must be positive.");
+            }
+        });
+        var duration = new Option<double?>("--duration")
+        {
+            Description = "Stop after this many seconds.",
+        };
+        duration.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<double?>() is { } seconds && !(seconds > 0))
+            {
+                result.AddError("--duration must be a positive number of seconds.");
+            }
+        });
+        var model = new Option<string>("--model")
+        {
+            Description = $"A shipped model name (default {ModelCatalog.DefaultModelName}) or the path of an .onnx file with its .json card.",
+            DefaultValueFactory = _ => ModelCatalog.DefaultModelName,
+        };
+
+        var command = new Command("video", "Detect blur in every frame of a video file, camera or stream and write the overlay video, CSV, maps and statistics.")
+        {
+            input, output, overlay, csv, statsJson, mapsDirectory, smoothing, live, maxFrames, duration, model,
+        };
+        command.SetAction((parseResult, cancellationToken) =>
+        {
+            var settings = new VideoJobSettings
+            {
+                Input = parseResult.GetRequiredValue(input),
+                OutputVideo = parseResult.GetRequiredValue(output).FullName,
+                Overlay = parseResult.GetValue(overlay),
+                CsvPath = parseResult.GetValue(csv)?.FullName,
+                StatsJsonPath = parseResult.GetValue(statsJson)?.FullName,
+                MapsDirectory = parseResult.GetValue(mapsDirectory)?.FullName,
+                Smoothing = parseResult.GetRequiredValue(smoothing),
+                Live = parseResult.GetValue(live),
+                MaxFrames = parseResult.GetValue(maxFrames),
+                Duration = parseResult.GetValue(duration) is { } seconds ? TimeSpan.FromSeconds(seconds) : null,
+                Model = parseResult.GetRequiredValue(model),
+            };
+            return RunAsync(parseResult, "video", settings, cancellationToken);
+        });
         return command;
+    }
+
+    /// <summary>Runs the job and reports it; every expected failure is one line on stderr and a non-zero exit code.</summary>
+    internal static async Task<int> RunAsync(
+        ParseResult parseResult, string commandName, VideoJobSettings settings, CancellationToken cancellationToken,
+        Action<VideoJobOutcome, TextWriter>? summarize = null)
+    {
+        var output = parseResult.InvocationConfiguration.Output;
+        var error = parseResult.InvocationConfiguration.Error;
+        var interactive = ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive;
+        try
+        {
+            var outcome = await VideoJob.RunAsync(settings, output, interactive, cancellationToken).ConfigureAwait(false);
+            (summarize ?? PrintSummary)(outcome, output);
+            if (outcome.Interrupted)
+            {
+                await error.WriteLineAsync($"blurvideo {commandName}: interrupted; the outputs hold the frames processed so far.").ConfigureAwait(false);
+                return ExitCodes.Interrupted;
+            }
+
+            return ExitCodes.Success;
+        }
+        catch (Exception ex) when (ex is VideoJobException or ModelNotFoundException or FrameSourceException or GpuUnavailableException
+                                       or BlurVideoNativeException or InvalidDataException or IOException or UnauthorizedAccessException)
+        {
+            await error.WriteLineAsync($"blurvideo {commandName}: {ex.Message}").ConfigureAwait(false);
+            return ExitCodes.Failure;
+        }
+    }
+
+    private static void PrintSummary(VideoJobOutcome outcome, TextWriter output)
+    {
+        var statistics = outcome.Statistics;
+        output.WriteLine(string.Create(
+            CultureInfo.InvariantCulture,
+            $"{statistics.FramesOut} frames ({statistics.DroppedTotal} dropped, {statistics.StaleResults} stale) at {statistics.FramesPerSecond:F1} fps with {outcome.ModelName}; latency p50 {statistics.Latency.P50Ms:F1} ms, p95 {statistics.Latency.P95Ms:F1} ms; mean blurred fraction {outcome.MeanBlurredFraction:F3}."));
+    }
+
+    private static TemporalSmoothingOptions ParseSmoothing(ArgumentResult result)
+    {
+        var text = result.Tokens.Count == 0 ? "on" : result.Tokens[0].Value;
+        switch (text.ToLowerInvariant())
+        {
+            case "on":
+                return TemporalSmoothingOptions.Default;
+            case "off":
+                return TemporalSmoothingOptions.Disabled;
+        }
+
+        if (float.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var strength) && strength is >= 0f and < 1f)
+        {
+            return TemporalSmoothingOptions.Default with { Strength = strength };
+        }
+
+        result.AddError($"--smoothing takes on, off or a strength in [0, 1), not '{text}'.");
+        return TemporalSmoothingOptions.Default;
     }
 }
