@@ -1,0 +1,89 @@
+using System.Runtime.InteropServices;
+using System.Text.Json;
+using BlurVideo.Inference;
+using Microsoft.ML.OnnxRuntime;
+using NUnit.Framework;
+
+namespace BlurVideo.Tests.Inference;
+
+/// <summary>
+/// Every fixture model <c>Fixtures/**/&lt;name&gt;.onnx</c> with <c>&lt;name&gt;.input.bin</c> and <c>&lt;name&gt;.output.bin</c>
+/// beside it (raw little-endian float32, [1, 3, H, W] and [1, 1, H, W]) reproduces the saved PyTorch output within
+/// 1e-4 when run through the detector's bound tensors. H and W come from the card's <c>parity_size</c> [H, W], else
+/// the input is square.
+/// </summary>
+[TestFixture]
+public sealed class ParityTests
+{
+    private const float Tolerance = 1e-4f;
+
+    public static IEnumerable<TestCaseData> ParityFixtures()
+    {
+        var fixtures = Path.Combine(TestContext.CurrentContext.TestDirectory, "Fixtures");
+        var found = Directory.Exists(fixtures)
+            ? Directory.EnumerateFiles(fixtures, "*.onnx", SearchOption.AllDirectories)
+                .Where(model => File.Exists(Beside(model, ".input.bin")) && File.Exists(Beside(model, ".output.bin")))
+                .Order(StringComparer.Ordinal)
+                .ToArray()
+            : [];
+        return found.Select(model => new TestCaseData(model).SetArgDisplayNames(Path.GetRelativePath(fixtures, model)));
+    }
+
+    [Test]
+    public void The_tiny_fixture_is_among_the_parity_cases() =>
+        Assert.That(ParityFixtures().Select(testCase => Path.GetFileName((string)testCase.Arguments[0]!)), Does.Contain("tiny_blur.onnx"));
+
+    [TestCaseSource(nameof(ParityFixtures))]
+    public void Onnx_runtime_reproduces_the_pytorch_output(string modelPath)
+    {
+        Assume.That(BitConverter.IsLittleEndian, "the fixtures are little-endian");
+        var input = ReadFloats(Beside(modelPath, ".input.bin"));
+        var expected = ReadFloats(Beside(modelPath, ".output.bin"));
+        var (height, width) = ParitySize(modelPath, input.Length);
+        Assert.That(expected, Has.Length.EqualTo(height * width), "output.bin holds [1, 1, H, W]");
+
+        using var options = new SessionOptions();
+        options.AppendExecutionProvider_CPU();
+        using var session = new InferenceSession(modelPath, options);
+        using var runOptions = new RunOptions();
+        using var tensors = TensorBinding.ForCpu(session, width, height);
+        input.CopyTo(tensors.Input);
+        tensors.Run(runOptions);
+        var actual = tensors.Output.ToArray();
+
+        var largestDifference = actual.Zip(expected, (a, e) => Math.Abs(a - e)).Max();
+        Assert.Multiple(() =>
+        {
+            Assert.That(largestDifference, Is.LessThanOrEqualTo(Tolerance), $"largest |ONNX Runtime - PyTorch| at {width}x{height}");
+            Assert.That(expected.Max() - expected.Min(), Is.GreaterThan(Tolerance), "the reference output is not constant");
+        });
+    }
+
+    private static string Beside(string modelPath, string suffix) => Path.ChangeExtension(modelPath, null) + suffix;
+
+    private static float[] ReadFloats(string path)
+    {
+        var bytes = File.ReadAllBytes(path);
+        Assert.That(bytes.Length % sizeof(float), Is.Zero, $"{path} holds whole float32 values");
+        return MemoryMarshal.Cast<byte, float>(bytes).ToArray();
+    }
+
+    private static (int Height, int Width) ParitySize(string modelPath, int inputLength)
+    {
+        var card = Path.ChangeExtension(modelPath, ".json");
+        if (File.Exists(card))
+        {
+            using var document = JsonDocument.Parse(File.ReadAllText(card));
+            if (document.RootElement.TryGetProperty("parity_size", out var size) && size.GetArrayLength() == 2)
+            {
+                var (height, width) = (size[0].GetInt32(), size[1].GetInt32());
+                Assert.That(inputLength, Is.EqualTo(3 * height * width), $"input.bin holds [1, 3, {height}, {width}] (parity_size)");
+                return (height, width);
+            }
+        }
+
+        var side = (int)Math.Round(Math.Sqrt(inputLength / 3.0));
+        Assert.That(3 * side * side, Is.EqualTo(inputLength), "without parity_size the input must be square [1, 3, S, S]");
+        return (side, side);
+    }
+}

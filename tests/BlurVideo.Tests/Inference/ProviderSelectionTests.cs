@@ -1,0 +1,73 @@
+using BlurVideo.Inference;
+using Microsoft.Extensions.Logging;
+using Microsoft.ML.OnnxRuntime;
+using NUnit.Framework;
+
+namespace BlurVideo.Tests.Inference;
+
+/// <summary>The npm ONNX Runtime used here is a CPU build, so every CUDA request exercises the fallback.</summary>
+[TestFixture]
+public sealed class ProviderSelectionTests
+{
+    [SetUp]
+    public void RequireCpuOnlyRuntime() =>
+        Assume.That(OrtEnv.Instance().GetAvailableProviders(), Does.Not.Contain("CUDAExecutionProvider"),
+            "this ONNX Runtime has CUDA; the fallback cannot be observed here");
+
+    [TestCase(ExecutionProvider.Cuda)]
+    [TestCase(ExecutionProvider.Auto)]
+    public void Cuda_where_it_is_unavailable_falls_back_to_the_cpu_with_a_warning(ExecutionProvider requested)
+    {
+        var logger = new RecordingLogger();
+        var options = new BlurDetectorOptions
+        {
+            Model = InferenceTestKit.TinyModelPath, Provider = requested, Logger = logger, IntraOpThreads = 1,
+        };
+
+        using var detector = new BlurDetector(options);
+        using var map = detector.Detect(InferenceTestKit.Frame(64, 64), 64, 64, 64 * 3);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(detector.ActiveProvider, Is.EqualTo(ExecutionProvider.Cpu));
+            Assert.That(detector.ProviderFallbackReason, Does.Contain("CUDA"));
+            Assert.That(logger.Entries.Where(entry => entry.Level == LogLevel.Warning).Select(entry => entry.Message),
+                Has.One.Contains("running on the CPU"));
+            Assert.That(map.Values.ToArray(), Has.All.InRange(0f, 1f));
+        });
+    }
+
+    [Test]
+    public void The_cpu_provider_is_no_fallback()
+    {
+        var logger = new RecordingLogger();
+        using var detector = new BlurDetector(
+            new BlurDetectorOptions { Model = InferenceTestKit.TinyModelPath, Provider = ExecutionProvider.Cpu, Logger = logger });
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(detector.ActiveProvider, Is.EqualTo(ExecutionProvider.Cpu));
+            Assert.That(detector.ProviderFallbackReason, Is.Null);
+            Assert.That(logger.Entries, Has.None.Matches<(LogLevel Level, string Message)>(entry => entry.Level >= LogLevel.Warning));
+        });
+    }
+
+    [TestCase(ExecutionProvider.Cuda)]
+    [TestCase(ExecutionProvider.Auto)]
+    public void Require_gpu_without_cuda_throws_a_clear_exception(ExecutionProvider requested)
+    {
+        var options = new BlurDetectorOptions { Model = InferenceTestKit.TinyModelPath, Provider = requested, RequireGpu = true };
+
+        var error = Assert.Throws<GpuUnavailableException>(() => new BlurDetector(options).Dispose());
+
+        Assert.That(error!.Message, Does.Contain("GPU is required").And.Contain("CUDA"));
+    }
+
+    [Test]
+    public void Require_gpu_with_the_cpu_provider_is_a_contradiction()
+    {
+        var options = new BlurDetectorOptions { Model = InferenceTestKit.TinyModelPath, Provider = ExecutionProvider.Cpu, RequireGpu = true };
+
+        Assert.Throws<ArgumentException>(() => new BlurDetector(options).Dispose());
+    }
+}
