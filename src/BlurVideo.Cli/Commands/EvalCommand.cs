@@ -1,6 +1,8 @@
 using System.CommandLine;
 using BlurVideo.Evaluation;
+using BlurVideo.Inference;
 using BlurVideo.Native;
+using Microsoft.ML.OnnxRuntime;
 
 namespace BlurVideo.Cli.Commands;
 
@@ -99,9 +101,11 @@ internal static class EvalCommand
                 }
                 else
                 {
-                    // Mode b is BlurMapEvaluation.EvaluateDetector fed by BlurDetector, which is not in this build yet.
-                    error.WriteLine("blurvideo eval: --model needs the BlurDetector, which is not in this build yet.");
-                    return ExitCodes.NotYetAvailable;
+                    using var detector = new BlurDetector(new BlurDetectorOptions { Model = parseResult.GetRequiredValue(model) });
+                    output.WriteLine($"Model {detector.Model.Name} on {detector.ActiveProvider}");
+                    report = BlurMapEvaluation.EvaluateDetector(
+                        detector.DetectFile, parseResult.GetRequiredValue(images).FullName, masksDirectory, maskPolarity);
+                    title = $"{detector.Model.Name} on {Path.GetFileName(masksDirectory)}";
                 }
 
                 output.Write(EvaluationReportWriter.FormatTable(report));
@@ -145,5 +149,5 @@ internal static class EvalCommand
 
     private static bool IsInputProblem(Exception exception) =>
         exception is IOException or UnauthorizedAccessException or InvalidDataException or SampleMismatchException
-            or BlurVideoNativeException;
+            or BlurVideoNativeException or ModelNotFoundException or GpuUnavailableException or OnnxRuntimeException;
 }

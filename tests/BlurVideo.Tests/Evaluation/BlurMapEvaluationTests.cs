@@ -1,5 +1,6 @@
 using BlurVideo.Evaluation;
 using BlurVideo.Imaging;
+using BlurVideo.Inference;
 using BlurVideo.Pipeline;
 using NUnit.Framework;
 
@@ -186,6 +187,40 @@ public class BlurMapEvaluationTests
         Assert.That(pool.Outstanding, Is.Zero, "every map is disposed once scored");
         Assert.That(report.Images.Select(image => image.Recall), Is.All.EqualTo(1));
         Assert.That(report.Images.Select(image => image.Precision), Is.All.InRange(0.01, 0.99));
+    }
+
+    [Test]
+    public void Scoring_the_detector_directly_equals_scoring_the_8_bit_maps_it_would_write()
+    {
+        // Mode b (float maps resized to the mask) and mode a on PNGs of the same maps at the photo's size
+        // (round(255·v), as `detect` writes them) quantize to the same levels: identical Fβ, IoU and PR curve;
+        // MAE differs by at most the 8-bit rounding, 1/510.
+        var masks = RealSmokeMasks();
+        var images = Path.Combine(masks, "..", "images");
+        using var detector = new BlurDetector(
+            new BlurDetectorOptions { Model = Path.Combine(TestPaths.Fixtures, "tiny", "tiny_blur.onnx"), Provider = ExecutionProvider.Cpu });
+        var maps = Path.Combine(_folder, "maps");
+        Directory.CreateDirectory(maps);
+        foreach (var image in Directory.EnumerateFiles(images))
+        {
+            using var decoded = ImageFile.Decode(image, ImageColorMode.Gray8);
+            using var map = detector.DetectFile(image);
+            var resized = new float[decoded.Width * decoded.Height];
+            MapResampler.Resize(map.Values, map.Width, map.Height, resized, decoded.Width, decoded.Height);
+            ImageFile.WriteMap(Path.Combine(maps, Path.GetFileName(image)), resized, decoded.Width, decoded.Height);
+        }
+
+        var direct = BlurMapEvaluation.EvaluateDetector(detector.DetectFile, images, masks);
+        var fromFiles = BlurMapEvaluation.EvaluateMapFolder(maps, masks);
+
+        Assert.That(direct.ImageCount, Is.EqualTo(6));
+        Assert.That(fromFiles.FBeta, Is.EqualTo(direct.FBeta).Within(1e-12));
+        Assert.That(fromFiles.IoU, Is.EqualTo(direct.IoU).Within(1e-12));
+        Assert.That(fromFiles.MaxF, Is.EqualTo(direct.MaxF).Within(1e-12));
+        Assert.That(fromFiles.Mae, Is.EqualTo(direct.Mae).Within(1.0 / 510));
+        Assert.That(
+            fromFiles.PrecisionRecallCurve.Select(point => point.Precision),
+            Is.EqualTo(direct.PrecisionRecallCurve.Select(point => point.Precision)).Within(1e-12));
     }
 
     private static string RealSmokeMasks()

@@ -91,15 +91,35 @@ public class EvalCommandTests
     }
 
     [Test]
-    public void Model_mode_says_plainly_that_the_detector_is_not_in_this_build()
+    public void Model_mode_runs_the_detector_on_the_photos_and_scores_its_maps()
+    {
+        var masks = RealSmokeMasks();
+        var tinyModel = Path.Combine(TestPaths.Fixtures, "tiny", "tiny_blur.onnx");
+        var json = Path.Combine(_folder, "report.json");
+
+        var (exitCode, output, error) = Run(
+            "eval", "--model", tinyModel, "--images", Path.Combine(masks, "..", "images"), "--masks", masks, "--json", json);
+
+        Assert.That(exitCode, Is.EqualTo(ExitCodes.Success), error);
+        Assert.That(output, Does.Contain("Model tiny_blur on Cpu"));
+        Assert.That(output, Does.Match(@"Images\s+6\b"));
+        using var report = JsonDocument.Parse(File.ReadAllText(json));
+        var images = report.RootElement.GetProperty("images").EnumerateArray().ToArray();
+        Assert.That(images, Has.Length.EqualTo(6));
+        Assert.That(images.Select(image => image.GetProperty("width").GetInt32()), Is.All.EqualTo(640), "scored at the mask's size");
+        Assert.That(report.RootElement.GetProperty("mae").GetDouble(), Is.InRange(0.0, 1.0));
+    }
+
+    [Test]
+    public void An_unknown_model_fails_cleanly()
     {
         var masks = RealSmokeMasks();
 
-        var (exitCode, output, error) = Run("eval", "--model", "tiny", "--images", Path.Combine(masks, "..", "images"), "--masks", masks);
+        var (exitCode, _, error) = Run(
+            "eval", "--model", "no-such-model", "--images", Path.Combine(masks, "..", "images"), "--masks", masks);
 
-        Assert.That(exitCode, Is.EqualTo(ExitCodes.NotYetAvailable), error);
-        Assert.That(output, Is.Empty);
-        Assert.That(error, Does.Contain("BlurDetector"));
+        Assert.That(exitCode, Is.EqualTo(ExitCodes.Failure));
+        Assert.That(error, Does.Contain("no-such-model"));
     }
 
     [TestCase("eval", "--masks", "m")]
