@@ -1,14 +1,312 @@
 using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using BlurVideo.Imaging;
+using BlurVideo.Inference;
+using BlurVideo.Native;
+using Microsoft.ML.OnnxRuntime;
+using Spectre.Console;
 
 namespace BlurVideo.Cli.Commands;
 
-/// <summary><c>blurvideo detect</c>: extension point, to be implemented by its owner.</summary>
+/// <summary>
+/// <c>blurvideo detect &lt;image|folder&gt; -o DIR [--model M] [--overlay]</c>: for every image writes
+/// <c>&lt;name&gt;.png</c> (its blur map, 8-bit, 255 = blurred, at the image's size), optionally
+/// <c>overlays/&lt;name&gt;.jpg</c> (a heatmap over the photo: in focus blue, blurred red), and <c>summary.json</c>
+/// with each image's focus figures. An image that cannot be read is reported and skipped; the exit code is then
+/// non-zero.
+/// </summary>
 internal static class DetectCommand
 {
+    private static readonly HashSet<string> ImageExtensions = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff", ".webp",
+    };
+
     public static Command Create()
     {
-        var command = new Command("detect", "Write the blur map of one image (8-bit PNG at the image's size, 255 = blurred).");
-        command.SetAction(parseResult => PendingCommand.Report(parseResult, "detect"));
+        var input = new Argument<string>("input")
+        {
+            Description = "An image file, or a folder whose images are all processed.",
+        };
+        var outputDirectory = new Option<DirectoryInfo>("--output", "-o")
+        {
+            Description = "Folder for the maps, the overlays and summary.json (created if needed).",
+            HelpName = "DIR",
+            Required = true,
+        };
+        var model = new Option<string>("--model")
+        {
+            Description = $"A shipped model name (default {ModelCatalog.DefaultModelName}) or the path of an .onnx file with its .json card.",
+            HelpName = "M",
+            DefaultValueFactory = _ => ModelCatalog.DefaultModelName,
+        };
+        var overlay = new Option<bool>("--overlay")
+        {
+            Description = "Also write overlays/<name>.jpg: the blur map as a heatmap over the photo (in focus blue, blurred red).",
+        };
+        var provider = new Option<ExecutionProvider>("--provider")
+        {
+            Description = "Where to run the network: Auto (CUDA if available), Cpu or Cuda.",
+            DefaultValueFactory = _ => ExecutionProvider.Auto,
+        };
+
+        var command = new Command(
+            "detect",
+            "Write the blur map of each image (8-bit PNG at the image's size, 255 = blurred) and a JSON summary of its focus figures.")
+        {
+            input, outputDirectory, model, overlay, provider,
+        };
+        command.SetAction(parseResult =>
+        {
+            var request = new DetectRequest(
+                parseResult.GetRequiredValue(input),
+                parseResult.GetRequiredValue(outputDirectory).FullName,
+                parseResult.GetRequiredValue(model),
+                parseResult.GetValue(overlay),
+                parseResult.GetValue(provider));
+            return Run(request, parseResult.InvocationConfiguration.Output, parseResult.InvocationConfiguration.Error);
+        });
         return command;
+    }
+
+    private static int Run(DetectRequest request, TextWriter output, TextWriter error)
+    {
+        string[] images;
+        try
+        {
+            images = ListImages(request.Input);
+            Directory.CreateDirectory(request.OutputDirectory);
+            if (request.Overlay)
+            {
+                Directory.CreateDirectory(Path.Combine(request.OutputDirectory, "overlays"));
+            }
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            error.WriteLine($"blurvideo detect: {exception.Message}");
+            return ExitCodes.Failure;
+        }
+
+        BlurDetector detector;
+        try
+        {
+            detector = new BlurDetector(new BlurDetectorOptions { Model = request.Model, Provider = request.Provider });
+        }
+        catch (Exception exception) when (exception is ModelNotFoundException or InvalidDataException
+                                              or GpuUnavailableException or OnnxRuntimeException)
+        {
+            error.WriteLine($"blurvideo detect: {exception.Message}");
+            return ExitCodes.Failure;
+        }
+
+        using (detector)
+        using (var job = new DetectJob(detector, request))
+        {
+            output.WriteLine($"Model {detector.Model.Name} on {detector.ActiveProvider}; {images.Length} image(s) -> {request.OutputDirectory}");
+            var interactive = images.Length > 1 && ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected
+                              && AnsiConsole.Profile.Capabilities.Interactive;
+            if (interactive)
+            {
+                AnsiConsole.Progress()
+                    .AutoClear(false)
+                    .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
+                    .Start(context =>
+                    {
+                        var task = context.AddTask("detect", maxValue: images.Length);
+                        foreach (var image in images)
+                        {
+                            task.Description = Markup.Escape(Path.GetFileName(image));
+                            job.Process(image);
+                            task.Increment(1);
+                        }
+                    });
+            }
+            else
+            {
+                foreach (var image in images)
+                {
+                    var outcome = job.Process(image);
+                    output.WriteLine(outcome);
+                }
+            }
+
+            var summary = Path.Combine(request.OutputDirectory, "summary.json");
+            job.WriteSummary(summary);
+            foreach (var failure in job.Failures)
+            {
+                error.WriteLine($"blurvideo detect: skipped {failure.Path}: {failure.Message}");
+            }
+
+            output.WriteLine($"{job.Processed} of {images.Length} image(s) processed; summary: {summary}");
+            return job.Failures.Count == 0 ? ExitCodes.Success : ExitCodes.Failure;
+        }
+    }
+
+    /// <exception cref="FileNotFoundException">The input does not exist.</exception>
+    /// <exception cref="IOException">The folder holds no images.</exception>
+    private static string[] ListImages(string input)
+    {
+        if (File.Exists(input))
+        {
+            return [Path.GetFullPath(input)];
+        }
+
+        if (!Directory.Exists(input))
+        {
+            throw new FileNotFoundException($"Input '{input}' not found: give an image file or a folder of images.", input);
+        }
+
+        var images = Directory.EnumerateFiles(input)
+            .Where(path => ImageExtensions.Contains(Path.GetExtension(path)))
+            .Order(StringComparer.Ordinal)
+            .ToArray();
+        return images.Length > 0
+            ? images
+            : throw new IOException($"Folder '{Path.GetFullPath(input)}' holds no images ({string.Join(", ", ImageExtensions.Order(StringComparer.Ordinal))}).");
+    }
+
+    private sealed record DetectRequest(string Input, string OutputDirectory, string Model, bool Overlay, ExecutionProvider Provider);
+
+    private sealed record Failure(string Path, string Message);
+
+    /// <summary>The per-image work, with buffers reused across images.</summary>
+    private sealed class DetectJob(BlurDetector detector, DetectRequest request) : IDisposable
+    {
+        private readonly FocusAnalyzer _analyzer = new();
+        private readonly OverlayRenderer? _overlay = request.Overlay ? new OverlayRenderer() : null;
+        private readonly List<ImageSummary> _summaries = [];
+        private byte[] _pixels = [];
+        private float[] _resized = [];
+
+        public List<Failure> Failures { get; } = [];
+
+        public int Processed => _summaries.Count;
+
+        /// <summary>Processes one image; returns a one-line report. Unreadable images are recorded as failures.</summary>
+        public string Process(string imagePath)
+        {
+            var name = Path.GetFileNameWithoutExtension(imagePath);
+            var started = Stopwatch.GetTimestamp();
+            try
+            {
+                using var image = ImageFile.Decode(imagePath, ImageColorMode.Bgr8);
+                var (width, height, stride) = (image.Width, image.Height, image.PackedStride);
+                EnsureLength(ref _pixels, stride * height);
+                image.CopyTo(_pixels);
+
+                using var map = detector.Detect(_pixels, width, height, stride);
+                var figures = _analyzer.Measure(map);
+                EnsureLength(ref _resized, width * height);
+                map.ResizeTo(_resized, width, height);
+                var mapPath = Path.Combine(request.OutputDirectory, name + ".png");
+                ImageFile.WriteMap(mapPath, _resized, width, height);
+
+                string? overlayPath = null;
+                if (_overlay is not null)
+                {
+                    _overlay.RenderHeatmap(_pixels, width, height, stride, map.Values, map.Width, map.Height);
+                    overlayPath = Path.Combine(request.OutputDirectory, "overlays", name + ".jpg");
+                    ImageFile.WriteBgr(overlayPath, _pixels, width, height, stride);
+                }
+
+                var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+                _summaries.Add(new ImageSummary(imagePath, mapPath, overlayPath, width, height, figures, seconds));
+                return string.Create(CultureInfo.InvariantCulture,
+                    $"{Path.GetFileName(imagePath)}: {width}x{height}, blurred {figures.BlurredFraction:P0}, centre sharpness {figures.RegionOfInterestSharpness:F2}, {seconds * 1000:F0} ms");
+            }
+            catch (Exception exception) when (exception is BlurVideoNativeException or IOException or UnauthorizedAccessException)
+            {
+                Failures.Add(new Failure(imagePath, exception.Message));
+                return $"{Path.GetFileName(imagePath)}: skipped ({exception.Message})";
+            }
+        }
+
+        public void WriteSummary(string path)
+        {
+            using var stream = File.Create(path);
+            using var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true });
+            json.WriteStartObject();
+            json.WriteString("model", detector.Model.Name);
+            json.WriteString("model_path", detector.Model.ModelPath);
+            json.WriteString("provider", detector.ActiveProvider.ToString());
+            json.WriteString("map_polarity", "255 = blurred");
+            json.WriteString("region_of_interest", string.Create(CultureInfo.InvariantCulture,
+                $"x {_analyzer.RegionOfInterest.X}, y {_analyzer.RegionOfInterest.Y}, width {_analyzer.RegionOfInterest.Width}, height {_analyzer.RegionOfInterest.Height} (relative)"));
+            json.WriteStartArray("images");
+            foreach (var summary in _summaries)
+            {
+                summary.Write(json);
+            }
+
+            json.WriteEndArray();
+            json.WriteStartArray("failures");
+            foreach (var failure in Failures)
+            {
+                json.WriteStartObject();
+                json.WriteString("file", failure.Path);
+                json.WriteString("error", failure.Message);
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+            json.WriteEndObject();
+        }
+
+        public void Dispose()
+        {
+            _analyzer.Dispose();
+            _overlay?.Dispose();
+        }
+
+        private static void EnsureLength<T>(ref T[] buffer, int length)
+        {
+            if (buffer.Length < length)
+            {
+                buffer = new T[length];
+            }
+        }
+    }
+
+    /// <summary>One image's line of summary.json; the region is given in the image's pixels.</summary>
+    private sealed record ImageSummary(
+        string ImagePath, string MapPath, string? OverlayPath, int Width, int Height, FocusFigures Figures, double Seconds)
+    {
+        public void Write(Utf8JsonWriter json)
+        {
+            var region = Figures.LargestInFocusRegion;
+            var scaleX = (double)Width / Figures.MapWidth;
+            var scaleY = (double)Height / Figures.MapHeight;
+            json.WriteStartObject();
+            json.WriteString("file", ImagePath);
+            json.WriteString("map", MapPath);
+            if (OverlayPath is not null)
+            {
+                json.WriteString("overlay", OverlayPath);
+            }
+
+            json.WriteNumber("width", Width);
+            json.WriteNumber("height", Height);
+            json.WriteNumber("blurred_fraction", Math.Round(Figures.BlurredFraction, 4));
+            json.WriteNumber("roi_sharpness", Math.Round(Figures.RegionOfInterestSharpness, 4));
+            json.WriteStartObject("largest_in_focus_region");
+            json.WriteBoolean("found", region.Found);
+            if (region.Found)
+            {
+                json.WriteNumber("x", (int)Math.Floor(region.X * scaleX));
+                json.WriteNumber("y", (int)Math.Floor(region.Y * scaleY));
+                json.WriteNumber("width", (int)Math.Ceiling(region.Width * scaleX));
+                json.WriteNumber("height", (int)Math.Ceiling(region.Height * scaleY));
+                json.WriteNumber("centroid_x", Math.Round(Figures.RelativeCentroid.X * Width, 1));
+                json.WriteNumber("centroid_y", Math.Round(Figures.RelativeCentroid.Y * Height, 1));
+                json.WriteNumber("area_fraction", Math.Round((double)region.Area / (Figures.MapWidth * Figures.MapHeight), 4));
+                json.WriteNumber("in_focus_regions", region.RegionCount);
+            }
+
+            json.WriteEndObject();
+            json.WriteNumber("seconds", Math.Round(Seconds, 4));
+            json.WriteEndObject();
+        }
     }
 }
