@@ -5,17 +5,17 @@ namespace BlurVideo.Benchmarks;
 /// <summary>The models to benchmark: every model in the models folder, plus the repository's tiny test fixture.</summary>
 internal static class BenchmarkModels
 {
-    public static IEnumerable<string> All()
+    public static IEnumerable<BenchmarkModel> All()
     {
         var directory = ModelCatalog.FindModelsDirectory();
         foreach (var name in ModelCatalog.ListModels(directory))
         {
-            yield return Path.Combine(directory!, name + ".onnx");
+            yield return new BenchmarkModel(Path.Combine(directory!, name + ".onnx"));
         }
 
         if (TinyFixture() is { } tiny)
         {
-            yield return tiny;
+            yield return new BenchmarkModel(tiny);
         }
     }
 
@@ -51,4 +51,10 @@ internal static class BenchmarkModels
 
         return pixels;
     }
+}
+
+/// <summary>A model file, shown by its name in the results table.</summary>
+public sealed record BenchmarkModel(string Path)
+{
+    public override string ToString() => System.IO.Path.GetFileNameWithoutExtension(Path);
 }

@@ -21,21 +21,21 @@ public class InferenceBenchmarks
     private BlurDetector? _detector;
     private byte[] _frame = [];
 
-    public static IEnumerable<string> Models => BenchmarkModels.All();
+    public static IEnumerable<BenchmarkModel> Models => BenchmarkModels.All();
 
     [ParamsSource(nameof(Models))]
-    public string Model { get; set; } = "";
+    public BenchmarkModel Model { get; set; } = new("");
 
     [GlobalSetup]
     public void Setup()
     {
         using var options = new SessionOptions();
         options.AppendExecutionProvider_CPU();
-        _session = new InferenceSession(Model, options);
+        _session = new InferenceSession(Model.Path, options);
         _runOptions = new RunOptions();
         _tensors = TensorBinding.ForCpu(_session, 320, 320);
         _tensors.Input.Fill(0.1f);
-        _detector = new BlurDetector(new BlurDetectorOptions { Model = Model, Provider = ExecutionProvider.Cpu });
+        _detector = new BlurDetector(new BlurDetectorOptions { Model = Model.Path, Provider = ExecutionProvider.Cpu });
         _frame = BenchmarkModels.Frame(FrameWidth, FrameHeight);
     }
 

@@ -21,8 +21,8 @@ namespace BlurVideo.Inference;
 /// where it cannot be used falls back to the CPU with a logged warning and <see cref="ProviderFallbackReason"/>
 /// set, unless <see cref="BlurDetectorOptions.RequireGpu"/>, which throws <see cref="GpuUnavailableException"/>.</para>
 /// <para><b>Threads</b>: use an instance from one thread at a time. <b>Lifetime</b>: owns the ONNX Runtime
-/// session, the tensors and the native preprocessor until <see cref="Dispose"/>; maps it handed out stay valid
-/// (they belong to their owners) and return to a pool that no longer recycles them.</para>
+/// session, the tensors and the native preprocessor until <see cref="Dispose"/>; maps it handed out belong to
+/// their owners and stay valid after it is disposed, until they are disposed themselves.</para>
 /// </remarks>
 public sealed partial class BlurDetector : IBlurInference, IDisposable
 {
