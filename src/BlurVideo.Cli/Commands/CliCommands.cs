@@ -11,6 +11,7 @@ internal static class CliCommands
         VideoCommand.Create(),
         EvalCommand.Create(),
         DemoCommand.Create(),
+        SmoothingReportCommand.Create(),
         InfoCommand.Create(),
     ];
 }

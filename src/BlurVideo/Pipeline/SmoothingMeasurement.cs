@@ -1,4 +1,5 @@
 using BlurVideo.Imaging;
+using BlurVideo.Inference;
 using BlurVideo.Pipeline.Sources;
 
 namespace BlurVideo.Pipeline;
@@ -25,9 +26,20 @@ public sealed record SmoothingComparison(StabilityFigures Unsmoothed, StabilityF
 /// Measures temporal smoothing on the synthetic focus pull: the clip is run through the lossless pipeline,
 /// every map is resized (bilinear) to the frame's size and scored against the frame's ground truth.
 /// </summary>
-internal static class SmoothingMeasurement
+public static class SmoothingMeasurement
 {
-    public static async Task<SmoothingComparison> CompareAsync(
+    /// <summary>
+    /// Runs the first <paramref name="frames"/> frames of the synthetic focus pull through <paramref name="detector"/>
+    /// twice, without smoothing and with <paramref name="smoothing"/> (forced on), and scores both runs.
+    /// </summary>
+    public static Task<SmoothingComparison> CompareAsync(
+        BlurDetector detector, SyntheticSceneOptions scene, int frames, TemporalSmoothingOptions smoothing, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(detector);
+        return CompareAsync((IBlurInference)detector, scene, frames, smoothing, cancellationToken);
+    }
+
+    internal static async Task<SmoothingComparison> CompareAsync(
         IBlurInference inference, SyntheticSceneOptions scene, int frames, TemporalSmoothingOptions smoothing, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(smoothing);
@@ -36,7 +48,7 @@ internal static class SmoothingMeasurement
         return new SmoothingComparison(unsmoothed, smoothed);
     }
 
-    public static async Task<StabilityFigures> MeasureAsync(
+    internal static async Task<StabilityFigures> MeasureAsync(
         IBlurInference inference, SyntheticSceneOptions scene, int frames, TemporalSmoothingOptions smoothing, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(scene);

@@ -1,0 +1,174 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using BlurVideo.Inference;
+using BlurVideo.Native;
+using BlurVideo.Pipeline;
+using BlurVideo.Pipeline.Sources;
+using Microsoft.ML.OnnxRuntime;
+
+namespace BlurVideo.Cli.Commands;
+
+/// <summary>
+/// <c>blurvideo smoothing-report</c>: runs the synthetic focus-pull clip through the detector without and with
+/// temporal smoothing (same frames) and reports flicker and accuracy against the clip's ground truth.
+/// </summary>
+internal static class SmoothingReportCommand
+{
+    /// <summary>One full focus pull of the default synthetic scene (near to far and back).</summary>
+    public const int DefaultFrames = 100;
+
+    /// <summary>Goal of issue 5: smoothed flicker at most half the unsmoothed flicker.</summary>
+    public const double FlickerRatioGoal = 0.5;
+
+    /// <summary>Goal of issue 5: Fβ lower by no more than this.</summary>
+    public const double FBetaLossGoal = 0.01;
+
+    public static Command Create()
+    {
+        var model = new Option<string>("--model")
+        {
+            Description = $"The model to run (default the shipped {ModelCatalog.DefaultModelName}; a name or an .onnx path).",
+            HelpName = "M",
+            DefaultValueFactory = _ => ModelCatalog.DefaultModelName,
+        };
+        var frames = new Option<int>("--frames")
+        {
+            Description = $"Frames of the synthetic clip to run (default {DefaultFrames}, one full focus pull; at least 2).",
+            HelpName = "N",
+            DefaultValueFactory = _ => DefaultFrames,
+        };
+        var strength = new Option<float>("--strength")
+        {
+            Description = "Smoothing strength, the history weight in [0, 1) "
+                + $"(default {TemporalSmoothingOptions.Default.Strength.ToString(CultureInfo.InvariantCulture)}).",
+            HelpName = "S",
+            DefaultValueFactory = _ => TemporalSmoothingOptions.Default.Strength,
+        };
+        var json = new Option<FileInfo>("--json")
+        {
+            Description = "Write the figures of both runs to this JSON file.",
+            HelpName = "FILE",
+        };
+
+        var command = new Command(
+            "smoothing-report",
+            "Measure temporal smoothing on the synthetic focus-pull clip: flicker (mean |m(t) - m(t-1)| over pixels whose "
+            + "label did not change), F-beta, MAE and IoU against the clip's ground truth, without and with smoothing.")
+        {
+            model, frames, strength, json,
+        };
+        command.Validators.Add(result =>
+        {
+            if (result.GetValue(frames) < 2)
+            {
+                result.AddError("--frames must be at least 2.");
+            }
+
+            if (result.GetValue(strength) is var value && !(value >= 0f && value < 1f))
+            {
+                result.AddError("--strength must be in [0, 1).");
+            }
+        });
+
+        command.SetAction((parseResult, cancellationToken) => RunAsync(
+            parseResult,
+            parseResult.GetRequiredValue(model),
+            parseResult.GetValue(frames),
+            TemporalSmoothingOptions.Default with { Strength = parseResult.GetValue(strength) },
+            parseResult.GetValue(json),
+            cancellationToken));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(
+        ParseResult parseResult, string model, int frames, TemporalSmoothingOptions smoothing, FileInfo? json,
+        CancellationToken cancellationToken)
+    {
+        var output = parseResult.InvocationConfiguration.Output;
+        var error = parseResult.InvocationConfiguration.Error;
+        try
+        {
+            using var detector = new BlurDetector(new BlurDetectorOptions { Model = model });
+            var scene = new SyntheticSceneOptions();
+            await output.WriteLineAsync(string.Create(
+                CultureInfo.InvariantCulture,
+                $"Model {detector.Model.Name} on {detector.ActiveProvider}; synthetic focus pull {scene.Width}x{scene.Height}, "
+                + $"{frames} frames, smoothing strength {smoothing.Strength}")).ConfigureAwait(false);
+            var comparison = await SmoothingMeasurement.CompareAsync(detector, scene, frames, smoothing, cancellationToken)
+                .ConfigureAwait(false);
+
+            await output.WriteAsync(FormatTable(comparison)).ConfigureAwait(false);
+            if (json is not null)
+            {
+                WriteJson(comparison, detector.Model.Name, scene, smoothing, json.FullName);
+                await output.WriteLineAsync($"JSON: {json.FullName}").ConfigureAwait(false);
+            }
+
+            return ExitCodes.Success;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            await error.WriteLineAsync("blurvideo smoothing-report: interrupted.").ConfigureAwait(false);
+            return ExitCodes.Interrupted;
+        }
+        catch (Exception ex) when (ex is ModelNotFoundException or GpuUnavailableException or OnnxRuntimeException
+                                       or BlurVideoNativeException or InvalidDataException or IOException or UnauthorizedAccessException)
+        {
+            await error.WriteLineAsync($"blurvideo smoothing-report: {ex.Message}").ConfigureAwait(false);
+            return ExitCodes.Failure;
+        }
+    }
+
+    internal static string FormatTable(SmoothingComparison comparison)
+    {
+        var (off, on) = (comparison.Unsmoothed, comparison.Smoothed);
+        var ratioMet = comparison.FlickerRatio <= FlickerRatioGoal;
+        var fBetaMet = comparison.FBetaChange >= -FBetaLossGoal;
+        return string.Create(
+            CultureInfo.InvariantCulture,
+            $"""
+                             off       on
+            flicker     {off.Flicker,8:F5} {on.Flicker,8:F5}   ratio {comparison.FlickerRatio:F3} (goal <= {FlickerRatioGoal}: {(ratioMet ? "met" : "NOT met")})
+            F-beta      {off.FBeta,8:F4} {on.FBeta,8:F4}   change {comparison.FBetaChange:+0.0000;-0.0000} (goal >= -{FBetaLossGoal}: {(fBetaMet ? "met" : "NOT met")})
+            MAE         {off.Mae,8:F4} {on.Mae,8:F4}
+            IoU         {off.IoU,8:F4} {on.IoU,8:F4}
+
+            """);
+    }
+
+    private static void WriteJson(
+        SmoothingComparison comparison, string modelName, SyntheticSceneOptions scene, TemporalSmoothingOptions smoothing, string path)
+    {
+        var directory = Path.GetDirectoryName(path);
+        if (!string.IsNullOrEmpty(directory))
+        {
+            Directory.CreateDirectory(directory);
+        }
+
+        using var stream = File.Create(path);
+        using var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true });
+        writer.WriteStartObject();
+        writer.WriteString("model", modelName);
+        writer.WriteString("source", $"synthetic focus pull {scene.Width}x{scene.Height}, seed {scene.Seed}");
+        writer.WriteNumber("frames", comparison.Unsmoothed.Frames);
+        writer.WriteNumber("strength", smoothing.Strength);
+        WriteFigures(writer, "off", comparison.Unsmoothed);
+        WriteFigures(writer, "on", comparison.Smoothed);
+        writer.WriteNumber("flicker_ratio", comparison.FlickerRatio);
+        writer.WriteNumber("fbeta_change", comparison.FBetaChange);
+        writer.WriteBoolean("flicker_goal_met", comparison.FlickerRatio <= FlickerRatioGoal);
+        writer.WriteBoolean("fbeta_goal_met", comparison.FBetaChange >= -FBetaLossGoal);
+        writer.WriteEndObject();
+    }
+
+    private static void WriteFigures(Utf8JsonWriter writer, string name, StabilityFigures figures)
+    {
+        writer.WriteStartObject(name);
+        writer.WriteNumber("flicker", figures.Flicker);
+        writer.WriteNumber("fbeta", figures.FBeta);
+        writer.WriteNumber("mae", figures.Mae);
+        writer.WriteNumber("iou", figures.IoU);
+        writer.WriteEndObject();
+    }
+}

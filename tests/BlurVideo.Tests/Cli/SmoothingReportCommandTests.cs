@@ -1,0 +1,91 @@
+using System.CommandLine;
+using System.Text.Json;
+using BlurVideo.Cli.Commands;
+using NUnit.Framework;
+
+namespace BlurVideo.Tests.Cli;
+
+[TestFixture]
+public sealed class SmoothingReportCommandTests
+{
+    private static readonly string[] FigureNames = ["flicker", "fbeta", "mae", "iou"];
+
+    private string _folder = "";
+
+    [SetUp]
+    public void CreateFolder()
+    {
+        _folder = Path.Combine(Path.GetTempPath(), "blurvideo-smoothing-report-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(_folder);
+    }
+
+    [TearDown]
+    public void DeleteFolder() => Directory.Delete(_folder, recursive: true);
+
+    [Test]
+    public async Task Report_runs_the_clip_with_the_detector_twice_and_writes_finite_figures_with_less_flicker_when_smoothed()
+    {
+        var jsonPath = Path.Combine(_folder, "smoothing.json");
+
+        var (exitCode, output, error) = await InvokeAsync(
+            "smoothing-report", "--model", TinyModel, "--frames", "16", "--json", jsonPath);
+
+        TestContext.Out.WriteLine(output);
+        Assert.That(exitCode, Is.EqualTo(ExitCodes.Success), error);
+        using var document = JsonDocument.Parse(await File.ReadAllTextAsync(jsonPath));
+        var report = document.RootElement;
+        var off = report.GetProperty("off");
+        var on = report.GetProperty("on");
+        Assert.Multiple(() =>
+        {
+            Assert.That(report.GetProperty("model").GetString(), Is.EqualTo("tiny_blur"));
+            Assert.That(report.GetProperty("frames").GetInt32(), Is.EqualTo(16));
+            foreach (var run in new[] { off, on })
+            {
+                foreach (var figure in FigureNames)
+                {
+                    Assert.That(double.IsFinite(run.GetProperty(figure).GetDouble()), Is.True, figure);
+                }
+            }
+
+            Assert.That(off.GetProperty("flicker").GetDouble(), Is.GreaterThan(0));
+            Assert.That(on.GetProperty("flicker").GetDouble(), Is.LessThan(off.GetProperty("flicker").GetDouble()));
+            Assert.That(
+                report.GetProperty("flicker_ratio").GetDouble(),
+                Is.EqualTo(on.GetProperty("flicker").GetDouble() / off.GetProperty("flicker").GetDouble()).Within(1e-9));
+            Assert.That(output, Does.Match(@"flicker\s+[0-9.]+\s+[0-9.]+\s+ratio [0-9.]+"));
+            Assert.That(output, Does.Contain(jsonPath));
+        });
+    }
+
+    [Test]
+    public async Task Strength_outside_zero_to_one_is_rejected_before_anything_runs()
+    {
+        var (exitCode, _, error) = await InvokeAsync("smoothing-report", "--model", TinyModel, "--strength", "1");
+
+        Assert.That(exitCode, Is.Not.EqualTo(ExitCodes.Success));
+        Assert.That(error, Does.Contain("--strength must be in [0, 1)."));
+    }
+
+    [Test]
+    public async Task Missing_model_fails_with_one_line_naming_it()
+    {
+        var missing = Path.Combine(_folder, "absent.onnx");
+
+        var (exitCode, _, error) = await InvokeAsync("smoothing-report", "--model", missing, "--frames", "4");
+
+        Assert.That(exitCode, Is.EqualTo(ExitCodes.Failure));
+        Assert.That(error, Does.StartWith("blurvideo smoothing-report: ").And.Contain("absent"));
+    }
+
+    private static string TinyModel => Path.Combine(TestPaths.Fixtures, "tiny", "tiny_blur.onnx");
+
+    private static async Task<(int ExitCode, string Output, string Error)> InvokeAsync(params string[] args)
+    {
+        var root = new RootCommand { SmoothingReportCommand.Create() };
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var exitCode = await root.Parse(args).InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
+        return (exitCode, output.ToString(), error.ToString());
+    }
+}
