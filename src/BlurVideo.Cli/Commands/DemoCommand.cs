@@ -12,7 +12,7 @@ namespace BlurVideo.Cli.Commands;
 /// </summary>
 internal static class DemoCommand
 {
-    /// <summary>Frames of the demo clip: one full focus pull of the synthetic scene (4 s at 25 fps, 320×240).</summary>
+    /// <summary>Default length of the demo clip: one full focus pull of the synthetic scene (4 s at 25 fps, 320×240).</summary>
     public const int ClipFrames = 100;
 
     public const string VideoFileName = "demo.mp4";
@@ -31,11 +31,23 @@ internal static class DemoCommand
             Description = $"The model to run (default the shipped {ModelCatalog.DefaultModelName}; a name or an .onnx path).",
             DefaultValueFactory = _ => ModelCatalog.DefaultModelName,
         };
+        var frames = new Option<int>("--frames")
+        {
+            Description = $"Length of the clip in frames (default {ClipFrames}, one full focus pull).",
+            DefaultValueFactory = _ => ClipFrames,
+        };
+        frames.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int>() <= 0)
+            {
+                result.AddError("--frames must be positive.");
+            }
+        });
         var command = new Command(
             "demo",
-            $"Run the synthetic focus-pull clip ({ClipFrames} frames) through the pipeline with the shipped model and write the overlay video, CSV and statistics.")
+            "Run the synthetic focus-pull clip through the pipeline with the shipped model and write the overlay video, CSV and statistics.")
         {
-            outputDirectory, model,
+            outputDirectory, model, frames,
         };
         command.SetAction((parseResult, cancellationToken) =>
         {
@@ -53,7 +65,7 @@ internal static class DemoCommand
                 OutputVideo = Path.Combine(directory, VideoFileName),
                 CsvPath = Path.Combine(directory, CsvFileName),
                 StatsJsonPath = Path.Combine(directory, StatsFileName),
-                MaxFrames = ClipFrames,
+                MaxFrames = parseResult.GetValue(frames),
                 Model = modelName,
                 Smoothing = TemporalSmoothingOptions.Default,
             };
