@@ -8,7 +8,8 @@ namespace BlurVideo.Tests.Inference;
 
 /// <summary>
 /// Every fixture model <c>Fixtures/**/&lt;name&gt;.onnx</c> with <c>&lt;name&gt;.input.bin</c> and <c>&lt;name&gt;.output.bin</c>
-/// beside it (raw little-endian float32, [1, 3, H, W] and [1, 1, H, W]) reproduces the saved PyTorch output within
+/// beside it, and every shipped model <c>models/&lt;name&gt;.onnx</c> with those files in <c>Fixtures/parity/</c>
+/// (raw little-endian float32, [1, 3, H, W] and [1, 1, H, W]) reproduces the saved PyTorch output within
 /// 1e-4 when run through the detector's bound tensors. H and W come from the card's <c>parity_size</c> [H, W], else
 /// the input is square.
 /// </summary>
@@ -20,25 +21,43 @@ public sealed class ParityTests
     public static IEnumerable<TestCaseData> ParityFixtures()
     {
         var fixtures = Path.Combine(TestContext.CurrentContext.TestDirectory, "Fixtures");
-        var found = Directory.Exists(fixtures)
+        var fixtureModels = Directory.Exists(fixtures)
             ? Directory.EnumerateFiles(fixtures, "*.onnx", SearchOption.AllDirectories)
-                .Where(model => File.Exists(Beside(model, ".input.bin")) && File.Exists(Beside(model, ".output.bin")))
-                .Order(StringComparer.Ordinal)
-                .ToArray()
+                .Select(model => (Model: model, Reference: Path.ChangeExtension(model, null)))
             : [];
-        return found.Select(model => new TestCaseData(model).SetArgDisplayNames(Path.GetRelativePath(fixtures, model)));
+        var shippedModels = ShippedModels()
+            .Select(model => (Model: model, Reference: Path.Combine(fixtures, "parity", Path.GetFileNameWithoutExtension(model))));
+        return fixtureModels.Concat(shippedModels)
+            .Where(c => File.Exists(c.Reference + ".input.bin") && File.Exists(c.Reference + ".output.bin"))
+            .OrderBy(c => c.Model, StringComparer.Ordinal)
+            .Select(c => new TestCaseData(c.Model, c.Reference).SetArgDisplayNames(Path.GetFileName(c.Model)));
+    }
+
+    /// <summary>The shipped models, copied from the repository's models/ next to the test output.</summary>
+    private static IEnumerable<string> ShippedModels()
+    {
+        var models = Path.Combine(TestContext.CurrentContext.TestDirectory, "models");
+        return Directory.Exists(models) ? Directory.EnumerateFiles(models, "*.onnx") : [];
     }
 
     [Test]
     public void The_tiny_fixture_is_among_the_parity_cases() =>
         Assert.That(ParityFixtures().Select(testCase => Path.GetFileName((string)testCase.Arguments[0]!)), Does.Contain("tiny_blur.onnx"));
 
+    [Test]
+    public void Every_shipped_model_has_a_parity_case()
+    {
+        var cases = ParityFixtures().Select(testCase => (string)testCase.Arguments[0]!).ToArray();
+        Assert.That(ShippedModels(), Is.Not.Empty, "models/ is copied next to the tests");
+        Assert.That(ShippedModels(), Is.SubsetOf(cases));
+    }
+
     [TestCaseSource(nameof(ParityFixtures))]
-    public void Onnx_runtime_reproduces_the_pytorch_output(string modelPath)
+    public void Onnx_runtime_reproduces_the_pytorch_output(string modelPath, string reference)
     {
         Assume.That(BitConverter.IsLittleEndian, "the fixtures are little-endian");
-        var input = ReadFloats(Beside(modelPath, ".input.bin"));
-        var expected = ReadFloats(Beside(modelPath, ".output.bin"));
+        var input = ReadFloats(reference + ".input.bin");
+        var expected = ReadFloats(reference + ".output.bin");
         var (height, width) = ParitySize(modelPath, input.Length);
         Assert.That(expected, Has.Length.EqualTo(height * width), "output.bin holds [1, 1, H, W]");
 
@@ -58,8 +77,6 @@ public sealed class ParityTests
             Assert.That(expected.Max() - expected.Min(), Is.GreaterThan(Tolerance), "the reference output is not constant");
         });
     }
-
-    private static string Beside(string modelPath, string suffix) => Path.ChangeExtension(modelPath, null) + suffix;
 
     private static float[] ReadFloats(string path)
     {
