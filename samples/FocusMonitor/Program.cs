@@ -1,15 +1,57 @@
-// FocusMonitor: a console application that embeds the BlurVideo SDK to watch a camera or video and report, for
-// every frame, how much of it is out of focus.
+// FocusMonitor: a console application that embeds the BlurVideo SDK to watch a camera, a stream or a video
+// file and report, frame by frame, whether the centre of the picture is in focus.
 //
-//   dotnet run --project samples/FocusMonitor -- <video file | camera index> --model <model.onnx>
+//   dotnet run -c Release --project samples/FocusMonitor -- <video file | camera index | URL | synthetic> [model]
 //
-// First version: only the command line. The frame loop lands once the SDK's BlurPipeline exists.
+// The model is a shipped model's name (default defusionnet-s) or a path to an .onnx with its card beside it.
+using BlurVideo.Inference;
+using BlurVideo.Pipeline;
+using BlurVideo.Pipeline.Sources;
 
 if (args.Length == 0 || args[0] is "-h" or "--help")
 {
-    Console.WriteLine("Usage: FocusMonitor <video file | camera index> --model <model.onnx>");
+    Console.WriteLine("Usage: FocusMonitor <video file | camera index | URL | synthetic> [model]");
     return args.Length == 0 ? 2 : 0;
 }
 
-Console.Error.WriteLine("FocusMonitor: the live frame loop is not available yet in this build.");
-return 3;
+using var stop = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) =>
+{
+    e.Cancel = true;
+    stop.Cancel();
+};
+
+try
+{
+    using var detector = new BlurDetector(new BlurDetectorOptions { Model = args.Length > 1 ? args[1] : "defusionnet-s" });
+    await using var source = FrameSources.Open(args[0], syntheticFrameCount: args[0] == FrameSources.Synthetic ? 100 : null);
+    await using var pipeline = new BlurPipeline(source, detector);
+    Console.WriteLine($"Watching {args[0]} with {detector.Model.Name} on {detector.ActiveProvider}; Ctrl+C stops.");
+
+    var previous = FocusState.Unknown;
+    await foreach (var result in pipeline.RunAsync(stop.Token))
+    {
+        using (result)
+        {
+            if (result.FocusState != previous)
+            {
+                Console.WriteLine($"frame {result.SequenceNumber,6}  {result.SourceTimestamp.TotalSeconds,8:F2} s  " +
+                                  $"{result.FocusState,-10} centre blur {result.FocusRegionBlur:P0}, age {result.Age.TotalMilliseconds:F0} ms");
+                previous = result.FocusState;
+            }
+        }
+    }
+
+    var stats = pipeline.Statistics.Snapshot();
+    Console.WriteLine($"{stats.FramesOut} frames, {stats.DroppedTotal} dropped, latency p50 {stats.Latency.P50Ms:F0} ms, p95 {stats.Latency.P95Ms:F0} ms");
+    return 0;
+}
+catch (OperationCanceledException)
+{
+    return 130;
+}
+catch (Exception error) when (error is FrameSourceException or ModelNotFoundException or IOException)
+{
+    Console.Error.WriteLine($"FocusMonitor: {error.Message}");
+    return 1;
+}
