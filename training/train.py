@@ -18,6 +18,7 @@ import json
 import math
 import os
 import pathlib
+import shutil
 import time
 
 import cv2
@@ -143,8 +144,9 @@ def train(config, minutes):
     step, elapsed = 0, 0.0
     checkpoint = run / "last.pt"
     data = SyntheticBatches(config["cache_dir"], config["crop"], config["seed"])
-    if checkpoint.exists():
-        state = torch.load(checkpoint)
+    committed = HERE / "checkpoints" / f"{config['name']}.pt"  # the shipped model's final state, for later sittings
+    if checkpoint.exists() or committed.exists():
+        state = torch.load(checkpoint if checkpoint.exists() else committed)
         model.load_state_dict(state["model"])
         optimizer.load_state_dict(state["optimizer"])
         step, elapsed = state["step"], state["elapsed"]
@@ -258,6 +260,8 @@ def export(config):
     }
     (models / f"{config['name']}.json").write_text(json.dumps(card, indent=2) + "\n")
     write_parity_fixture(model, config["name"])
+    (HERE / "checkpoints").mkdir(exist_ok=True)
+    shutil.copyfile(run / "last.pt", HERE / "checkpoints" / f"{config['name']}.pt")
     logs = models / "logs"
     logs.mkdir(exist_ok=True)
     (logs / f"{config['name']}.csv").write_text((run / "log.csv").read_text())
