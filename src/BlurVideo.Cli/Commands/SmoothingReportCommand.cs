@@ -45,6 +45,13 @@ internal static class SmoothingReportCommand
             HelpName = "S",
             DefaultValueFactory = _ => TemporalSmoothingOptions.Default.Strength,
         };
+        var changeThreshold = new Option<float>("--change-threshold")
+        {
+            Description = "Per-pixel change up to which the history keeps its full weight, in (0, 1]; 1 = plain exponential "
+                + $"smoothing (default {TemporalSmoothingOptions.Default.ChangeThreshold.ToString(CultureInfo.InvariantCulture)}).",
+            HelpName = "C",
+            DefaultValueFactory = _ => TemporalSmoothingOptions.Default.ChangeThreshold,
+        };
         var json = new Option<FileInfo>("--json")
         {
             Description = "Write the figures of both runs to this JSON file.",
@@ -56,7 +63,7 @@ internal static class SmoothingReportCommand
             "Measure temporal smoothing on the synthetic focus-pull clip: flicker (mean |m(t) - m(t-1)| over pixels whose "
             + "label did not change), F-beta, MAE and IoU against the clip's ground truth, without and with smoothing.")
         {
-            model, frames, strength, json,
+            model, frames, strength, changeThreshold, json,
         };
         command.Validators.Add(result =>
         {
@@ -69,13 +76,23 @@ internal static class SmoothingReportCommand
             {
                 result.AddError("--strength must be in [0, 1).");
             }
+
+            if (result.GetResult(changeThreshold) is { Implicit: false } given
+                && given.GetValueOrDefault<float>() is var threshold && !(threshold > 0f && threshold <= 1f))
+            {
+                result.AddError("--change-threshold must be in (0, 1].");
+            }
         });
 
         command.SetAction((parseResult, cancellationToken) => RunAsync(
             parseResult,
             parseResult.GetRequiredValue(model),
             parseResult.GetValue(frames),
-            TemporalSmoothingOptions.Default with { Strength = parseResult.GetValue(strength) },
+            TemporalSmoothingOptions.Default with
+            {
+                Strength = parseResult.GetValue(strength),
+                ChangeThreshold = parseResult.GetValue(changeThreshold),
+            },
             parseResult.GetValue(json),
             cancellationToken));
         return command;
@@ -94,7 +111,7 @@ internal static class SmoothingReportCommand
             await output.WriteLineAsync(string.Create(
                 CultureInfo.InvariantCulture,
                 $"Model {detector.Model.Name} on {detector.ActiveProvider}; synthetic focus pull {scene.Width}x{scene.Height}, "
-                + $"{frames} frames, smoothing strength {smoothing.Strength}")).ConfigureAwait(false);
+                + $"{frames} frames, smoothing strength {smoothing.Strength}, change threshold {smoothing.ChangeThreshold}")).ConfigureAwait(false);
             var comparison = await SmoothingMeasurement.CompareAsync(detector, scene, frames, smoothing, cancellationToken)
                 .ConfigureAwait(false);
 
@@ -153,6 +170,7 @@ internal static class SmoothingReportCommand
         writer.WriteString("source", $"synthetic focus pull {scene.Width}x{scene.Height}, seed {scene.Seed}");
         writer.WriteNumber("frames", comparison.Unsmoothed.Frames);
         writer.WriteNumber("strength", smoothing.Strength);
+        writer.WriteNumber("change_threshold", smoothing.ChangeThreshold);
         WriteFigures(writer, "off", comparison.Unsmoothed);
         WriteFigures(writer, "on", comparison.Smoothed);
         writer.WriteNumber("flicker_ratio", comparison.FlickerRatio);

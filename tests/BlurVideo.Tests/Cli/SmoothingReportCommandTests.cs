@@ -67,6 +67,15 @@ public sealed class SmoothingReportCommandTests
         Assert.That(error, Does.Contain("--strength must be in [0, 1)."));
     }
 
+    [TestCase("0")]
+    [TestCase("1.5")]
+    public async Task Change_threshold_outside_zero_to_one_is_rejected_before_anything_runs(string threshold)
+    {
+        var (exitCode, _, error) = await InvokeAsync("smoothing-report", "--model", TinyModel, "--change-threshold", threshold);
+        Assert.That(exitCode, Is.Not.Zero);
+        Assert.That(error, Does.Contain("--change-threshold must be in (0, 1]."));
+    }
+
     [Test]
     public async Task Missing_model_fails_with_one_line_naming_it()
     {
