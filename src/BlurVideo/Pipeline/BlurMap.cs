@@ -72,21 +72,15 @@ public sealed partial class BlurMap : IDisposable
 /// <summary>A thread-safe pool of <see cref="BlurMap"/>s of one size.</summary>
 public sealed class BlurMapPool
 {
-    private readonly Lock _gate = new();
-    private readonly Stack<BlurMap> _available;
-    private readonly int _maxRetained;
-    private int _outstanding;
-    private int _allocated;
+    private readonly RecyclingPool<BlurMap> _maps;
 
     public BlurMapPool(int width, int height, int maxRetained = 8)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(width);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(height);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxRetained);
         Width = width;
         Height = height;
-        _maxRetained = maxRetained;
-        _available = new Stack<BlurMap>(maxRetained);
+        _maps = new RecyclingPool<BlurMap>(() => new BlurMap(this, width, height), maxRetained);
     }
 
     public int Width { get; }
@@ -94,40 +88,18 @@ public sealed class BlurMapPool
     public int Height { get; }
 
     /// <summary>Maps rented and not yet disposed.</summary>
-    public int Outstanding => Volatile.Read(ref _outstanding);
+    public int Outstanding => _maps.Outstanding;
 
     /// <summary>Maps allocated over the pool's lifetime.</summary>
-    public int Allocated => Volatile.Read(ref _allocated);
+    public int Allocated => _maps.Allocated;
 
     /// <summary>Rents a map (contents undefined); the caller owns it.</summary>
     public BlurMap Rent()
     {
-        BlurMap? map;
-        lock (_gate)
-        {
-            _available.TryPop(out map);
-            _outstanding++;
-        }
-
-        if (map is null)
-        {
-            map = new BlurMap(this, Width, Height);
-            Interlocked.Increment(ref _allocated);
-        }
-
+        var map = _maps.Rent();
         map.MarkRented();
         return map;
     }
 
-    internal void Return(BlurMap map)
-    {
-        lock (_gate)
-        {
-            _outstanding--;
-            if (_available.Count < _maxRetained)
-            {
-                _available.Push(map);
-            }
-        }
-    }
+    internal void Return(BlurMap map) => _maps.Return(map);
 }

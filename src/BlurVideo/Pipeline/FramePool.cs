@@ -8,11 +8,7 @@ namespace BlurVideo.Pipeline;
 /// <remarks>Thread-safe: frames may be rented and returned from any thread.</remarks>
 public sealed class FramePool
 {
-    private readonly Lock _gate = new();
-    private readonly Stack<VideoFrame> _available;
-    private readonly int _maxRetained;
-    private int _outstanding;
-    private int _allocated;
+    private readonly RecyclingPool<VideoFrame> _frames;
 
     /// <param name="width">Frame width in pixels.</param>
     /// <param name="height">Frame height in pixels.</param>
@@ -22,11 +18,9 @@ public sealed class FramePool
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(width);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(height);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxRetained);
         Width = width;
         Height = height;
-        _maxRetained = maxRetained;
-        _available = new Stack<VideoFrame>(maxRetained);
+        _frames = new RecyclingPool<VideoFrame>(() => new VideoFrame(this, width, height), maxRetained);
     }
 
     public int Width { get; }
@@ -34,40 +28,18 @@ public sealed class FramePool
     public int Height { get; }
 
     /// <summary>Frames rented and not yet disposed. Zero once every owner has disposed its frames.</summary>
-    public int Outstanding => Volatile.Read(ref _outstanding);
+    public int Outstanding => _frames.Outstanding;
 
     /// <summary>Frames this pool has allocated over its lifetime (flat in steady state).</summary>
-    public int Allocated => Volatile.Read(ref _allocated);
+    public int Allocated => _frames.Allocated;
 
     /// <summary>Rents a frame; the caller owns it until it disposes it or hands it on.</summary>
     public VideoFrame Rent()
     {
-        VideoFrame? frame;
-        lock (_gate)
-        {
-            _available.TryPop(out frame);
-            _outstanding++;
-        }
-
-        if (frame is null)
-        {
-            frame = new VideoFrame(this, Width, Height);
-            Interlocked.Increment(ref _allocated);
-        }
-
+        var frame = _frames.Rent();
         frame.MarkRented();
         return frame;
     }
 
-    internal void Return(VideoFrame frame)
-    {
-        lock (_gate)
-        {
-            _outstanding--;
-            if (_available.Count < _maxRetained)
-            {
-                _available.Push(frame);
-            }
-        }
-    }
+    internal void Return(VideoFrame frame) => _frames.Return(frame);
 }
