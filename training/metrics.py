@@ -19,12 +19,15 @@ def f_beta(precision, recall):
     return np.where(denominator > 0, (1 + BETA2) * precision * recall / np.maximum(denominator, 1e-12), 0.0)
 
 
-def score_image(blur_map, mask):
-    """blur_map: float HxW in [0,1]; mask: float/uint8 (1 or 255 = blurred). Returns a dict of figures."""
+def score_image(blur_map, mask, valid=None):
+    """blur_map: float HxW in [0,1]; mask: float/uint8 (1 or 255 = blurred); valid: optional bool HxW, the
+    pixels that count (all when None). Returns a dict of figures."""
     gt = (mask.astype(np.float32) / (255.0 if mask.dtype == np.uint8 else 1.0)) >= 0.5
     if blur_map.shape != gt.shape:
         blur_map = cv2.resize(blur_map.astype(np.float32), (gt.shape[1], gt.shape[0]), interpolation=cv2.INTER_LINEAR)
     blur_map = np.clip(blur_map, 0, 1)
+    if valid is not None:
+        blur_map, gt = blur_map[valid], gt[valid]
     mae = float(np.abs(blur_map - gt).mean())
     bins = np.rint(blur_map * 255).astype(np.int64)  # quantized as an 8-bit map: positive at threshold k/255 iff bin >= k
     positives = np.bincount(bins[gt], minlength=256)[::-1].cumsum()[::-1]
@@ -42,8 +45,9 @@ def score_image(blur_map, mask):
 
 
 def score_dataset(pairs):
-    """pairs: iterable of (blur_map, mask). Returns averaged MAE, Fbeta, IoU, maxF and the PR curve."""
-    rows = [score_image(m, g) for m, g in pairs]
+    """pairs: iterable of (blur_map, mask) or (blur_map, mask, valid). Returns averaged MAE, Fbeta, IoU, maxF
+    and the PR curve."""
+    rows = [score_image(*pair) for pair in pairs]
     precision = np.mean([r["precision_curve"] for r in rows], axis=0)
     recall = np.mean([r["recall_curve"] for r in rows], axis=0)
     return {"images": len(rows),

@@ -28,6 +28,7 @@ import torch.nn.functional as F
 
 import metrics
 import nets
+import real_dpdd
 from export import OPSET, export_onnx
 
 HERE = pathlib.Path(__file__).resolve().parent
@@ -95,9 +96,15 @@ def deep_supervision_loss(outputs, labels):
     return sum(F.binary_cross_entropy_with_logits(o, labels) for o in outputs)
 
 
-def predict(model, rgb_uint8, size):
-    """Blur map (HxW float, 1 = blurred) for one RGB image, run at `size` and resized back."""
+def native_size(h, w):
+    """The image's own size with each side rounded to a multiple of 32 (the `Native` input-size policy)."""
+    return max(32, round(h / 32) * 32), max(32, round(w / 32) * 32)
+
+
+def predict(model, rgb_uint8, size=None):
+    """Blur map (HxW float, 1 = blurred) for one RGB image, run at `size` (None: native) and resized back."""
     h, w = rgb_uint8.shape[:2]
+    size = size or native_size(h, w)
     x = normalize(cv2.resize(rgb_uint8, (size[1], size[0]), interpolation=cv2.INTER_LINEAR))[None]
     with torch.no_grad():
         out = model(x)[0, 0].numpy()
@@ -112,8 +119,13 @@ def real_smoke_pairs():
         yield np.ascontiguousarray(image), mask
 
 
-def validate(model, config, val_count=100):
-    """Synthetic validation (fixed seeds, never trained on) and real-smoke figures by the DESIGN protocol."""
+def summary(figures):
+    return {k: v for k, v in figures.items() if not isinstance(v, np.ndarray)}
+
+
+def validate(model, config, val_count=100, native=False):
+    """Synthetic validation (fixed seeds, never trained on) and the real photos (real-smoke, DPDD-derived labels)
+    by the DESIGN protocol, at the card's input size and, with `native`, at each photo's own size."""
     model.eval()
     size = tuple(config["input_size"])
     results = {}
@@ -121,9 +133,12 @@ def validate(model, config, val_count=100):
     if os.path.exists(val_path):
         val = np.load(val_path)
         pairs = ((predict(model, im, size), lb) for im, lb in zip(val["images"][:val_count], val["labels"][:val_count]))
-        results["synthetic_val"] = {k: v for k, v in metrics.score_dataset(pairs).items() if not isinstance(v, np.ndarray)}
-    pairs = ((predict(model, im, size), mask) for im, mask in real_smoke_pairs())
-    results["real_smoke"] = {k: v for k, v in metrics.score_dataset(pairs).items() if not isinstance(v, np.ndarray)}
+        results["synthetic_val"] = summary(metrics.score_dataset(pairs))
+    for label, at in (("", size), ("_native", None)) if native else (("", size),):
+        pairs = ((predict(model, im, at), mask) for im, mask in real_smoke_pairs())
+        results["real_smoke" + label] = summary(metrics.score_dataset(pairs))
+        pairs = ((predict(model, im, at), mask, valid) for _, im, mask, valid in real_dpdd.pairs())
+        results["real_dpdd" + label] = summary(metrics.score_dataset(pairs))
     model.train()
     return results
 
@@ -226,7 +241,7 @@ def export(config):
     models.mkdir(exist_ok=True)
     onnx_path = models / f"{config['name']}.onnx"
     export_onnx(model, onnx_path, tuple(config["input_size"]))
-    figures = validate(model, config, val_count=300)
+    figures = validate(model, config, val_count=300, native=True)
     model.eval()
     size = tuple(config["input_size"])
     timings = []

@@ -37,3 +37,12 @@ def test_export_contract(tmp_path):
     dims = graph.graph.input[0].type.tensor_type.shape.dim
     assert dims[1].dim_value == 3 and dims[2].dim_param and dims[3].dim_param
     assert max(op.version for op in graph.opset_import if op.domain in ("", "ai.onnx")) <= 17
+
+
+def test_valid_mask_leaves_pixels_out():
+    mask = np.array([[1, 1, 0, 0]], np.float32)
+    blur = np.array([[1, 0, 0, 1]], np.float32)
+    valid = np.array([[True, False, True, False]])
+    s = metrics.score_image(blur, mask, valid)
+    assert s["mae"] == 0 and s["fbeta"] == pytest.approx(1)
+    assert metrics.score_image(blur, mask)["mae"] == pytest.approx(0.5)

@@ -51,12 +51,13 @@ internal static class DetectCommand
             Description = "Where to run the network: Auto (CUDA if available), Cpu or Cuda.",
             DefaultValueFactory = _ => ExecutionProvider.Auto,
         };
+        var inputSize = DetectorOptions.InputSize();
 
         var command = new Command(
             "detect",
             "Write the blur map of each image (8-bit PNG at the image's size, 255 = blurred) and a JSON summary of its focus figures.")
         {
-            input, outputDirectory, model, overlay, provider,
+            input, outputDirectory, model, overlay, provider, inputSize,
         };
         command.SetAction(parseResult =>
         {
@@ -65,7 +66,8 @@ internal static class DetectCommand
                 parseResult.GetRequiredValue(outputDirectory).FullName,
                 parseResult.GetRequiredValue(model),
                 parseResult.GetValue(overlay),
-                parseResult.GetValue(provider));
+                parseResult.GetValue(provider),
+                parseResult.GetValue(inputSize));
             return Run(request, parseResult.InvocationConfiguration.Output, parseResult.InvocationConfiguration.Error);
         });
         return command;
@@ -92,7 +94,10 @@ internal static class DetectCommand
         BlurDetector detector;
         try
         {
-            detector = new BlurDetector(new BlurDetectorOptions { Model = request.Model, Provider = request.Provider });
+            detector = new BlurDetector(new BlurDetectorOptions
+            {
+                Model = request.Model, Provider = request.Provider, InputSize = request.InputSize,
+            });
         }
         catch (Exception exception) when (exception is ModelNotFoundException or InvalidDataException
                                               or GpuUnavailableException or OnnxRuntimeException)
@@ -167,7 +172,7 @@ internal static class DetectCommand
             : throw new IOException($"Folder '{Path.GetFullPath(input)}' holds no images ({string.Join(", ", ImageExtensions.Order(StringComparer.Ordinal))}).");
     }
 
-    private sealed record DetectRequest(string Input, string OutputDirectory, string Model, bool Overlay, ExecutionProvider Provider);
+    private sealed record DetectRequest(string Input, string OutputDirectory, string Model, bool Overlay, ExecutionProvider Provider, InputSizePolicy InputSize);
 
     private sealed record Failure(string Path, string Message);
 

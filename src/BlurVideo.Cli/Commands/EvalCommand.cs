@@ -32,6 +32,7 @@ internal static class EvalCommand
             Description = "Model for mode b: a shipped model's name or the path of an .onnx file with its card.",
             HelpName = "M",
         };
+        var inputSize = DetectorOptions.InputSize();
         var masks = new Option<DirectoryInfo>("--masks")
         {
             Description = "Folder of ground-truth masks (binarized at 0.5).",
@@ -61,7 +62,7 @@ internal static class EvalCommand
             "Score blur maps against ground-truth masks: MAE, F-beta (beta^2 = 0.3) and IoU at threshold 0.5 with "
             + "blurred as positive, per image then averaged, and the dataset PR curve over 256 thresholds with its maxF.")
         {
-            maps, images, model, masks, mapsPolarity, masksPolarity, json, curveCsv, curveSvg,
+            maps, images, model, inputSize, masks, mapsPolarity, masksPolarity, json, curveCsv, curveSvg,
         };
         command.Validators.Add(result =>
         {
@@ -75,6 +76,10 @@ internal static class EvalCommand
             else if (hasImages != hasModel)
             {
                 result.AddError("--model and --images go together.");
+            }
+            else if (hasMaps && result.GetResult(inputSize) is { Implicit: false })
+            {
+                result.AddError("--input-size applies to --model only.");
             }
             else if (hasModel && result.GetResult(mapsPolarity) is { Implicit: false })
             {
@@ -101,7 +106,10 @@ internal static class EvalCommand
                 }
                 else
                 {
-                    using var detector = new BlurDetector(new BlurDetectorOptions { Model = parseResult.GetRequiredValue(model) });
+                    using var detector = new BlurDetector(new BlurDetectorOptions
+                    {
+                        Model = parseResult.GetRequiredValue(model), InputSize = parseResult.GetValue(inputSize),
+                    });
                     output.WriteLine($"Model {detector.Model.Name} on {detector.ActiveProvider}");
                     report = BlurMapEvaluation.EvaluateDetector(
                         detector.DetectFile, parseResult.GetRequiredValue(images).FullName, masksDirectory, maskPolarity);

@@ -54,6 +54,11 @@ public sealed partial class BlurDetector : IBlurInference, IDisposable
 
         ArgumentOutOfRangeException.ThrowIfNegative(_options.IntraOpThreads);
         ArgumentOutOfRangeException.ThrowIfNegative(_options.CudaDeviceId);
+        ArgumentOutOfRangeException.ThrowIfLessThan(_options.MaxNativePixels, 32 * 32);
+        if (!Enum.IsDefined(_options.InputSize))
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), _options.InputSize, "Unknown input-size policy.");
+        }
         _logger = _options.Logger ?? NullLogger.Instance;
         Model = ModelCatalog.Resolve(_options.Model, _options.ModelsDirectory);
         _mean = [.. Model.Mean];
@@ -88,13 +93,17 @@ public sealed partial class BlurDetector : IBlurInference, IDisposable
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(frameWidth);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(frameHeight);
-        if (_options.InputSize == InputSizePolicy.ModelCard)
+        var pixels = (double)frameWidth * frameHeight;
+        var scale = _options.InputSize switch
         {
-            return (Model.InputWidth, Model.InputHeight);
-        }
-
-        var scale = Math.Sqrt((double)Model.InputWidth * Model.InputHeight / ((double)frameWidth * frameHeight));
-        return (RoundToMultipleOf32(frameWidth * scale), RoundToMultipleOf32(frameHeight * scale));
+            InputSizePolicy.ModelCard => double.NaN,
+            InputSizePolicy.KeepAspectRatio => Math.Sqrt(Model.InputWidth * Model.InputHeight / pixels),
+            InputSizePolicy.Native => Math.Min(1.0, Math.Sqrt(_options.MaxNativePixels / pixels)),
+            _ => throw new InvalidOperationException($"Unknown input-size policy {_options.InputSize}."),
+        };
+        return double.IsNaN(scale)
+            ? (Model.InputWidth, Model.InputHeight)
+            : (RoundToMultipleOf32(frameWidth * scale), RoundToMultipleOf32(frameHeight * scale));
     }
 
     /// <summary>Blur map of a BGR8 frame. The caller owns the map and disposes it.</summary>

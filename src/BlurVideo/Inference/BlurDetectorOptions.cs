@@ -39,6 +39,9 @@ public sealed class BlurDetectorOptions
     /// <summary>How the input size follows the frames. Default <see cref="InputSizePolicy.ModelCard"/>.</summary>
     public InputSizePolicy InputSize { get; init; } = InputSizePolicy.ModelCard;
 
+    /// <summary>The most pixels <see cref="InputSizePolicy.Native"/> runs the network at (default 1280 × 960).</summary>
+    public int MaxNativePixels { get; init; } = 1280 * 960;
+
     /// <summary>Receives the provider choice and the CPU fallback warning; null = no logging.</summary>
     public ILogger? Logger { get; init; }
 }

@@ -11,4 +11,11 @@ public enum InputSizePolicy
     /// multiple of 32 (at least 32).
     /// </summary>
     KeepAspectRatio,
+
+    /// <summary>
+    /// The frame's own size, each side rounded to a multiple of 32, scaled down in its aspect ratio when it has
+    /// more than <see cref="BlurDetectorOptions.MaxNativePixels"/>. Blur is measured in pixels: a photo shrunk to
+    /// the card's size loses its mild blur, so photos are best judged at about their own resolution.
+    /// </summary>
+    Native,
 }

@@ -111,6 +111,25 @@ public class EvalCommandTests
     }
 
     [Test]
+    public void Input_size_chooses_the_resolution_the_network_sees()
+    {
+        var masks = RealSmokeMasks();
+        var tinyModel = Path.Combine(TestPaths.Fixtures, "tiny", "tiny_blur.onnx");
+        double Mae(string policy)
+        {
+            var json = Path.Combine(_folder, $"{policy}.json");
+            var (exitCode, _, error) = Run(
+                "eval", "--model", tinyModel, "--images", Path.Combine(masks, "..", "images"), "--masks", masks,
+                "--input-size", policy, "--json", json);
+            Assert.That(exitCode, Is.EqualTo(ExitCodes.Success), error);
+            using var report = JsonDocument.Parse(File.ReadAllText(json));
+            return report.RootElement.GetProperty("mae").GetDouble();
+        }
+
+        Assert.That(Mae("Native"), Is.Not.EqualTo(Mae("ModelCard")).Within(1e-6));
+    }
+
+    [Test]
     public void An_unknown_model_fails_cleanly()
     {
         var masks = RealSmokeMasks();
@@ -127,6 +146,8 @@ public class EvalCommandTests
     [TestCase("eval", "--maps", "a", "--images", "b", "--model", "tiny", "--masks", "m")]
     [TestCase("eval", "--images", "b", "--masks", "m")]
     [TestCase("eval", "--maps", "a", "--masks", "m", "--maps-polarity", "upside-down")]
+    [TestCase("eval", "--maps", "a", "--masks", "m", "--input-size", "ModelCard")]
+    [TestCase("eval", "--model", "tiny", "--images", "b", "--masks", "m", "--input-size", "Huge")]
     public void Inconsistent_options_are_rejected(params string[] args)
     {
         var (exitCode, _, error) = Run(args);

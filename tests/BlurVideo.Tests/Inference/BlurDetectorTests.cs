@@ -84,6 +84,32 @@ public sealed class BlurDetectorTests
     }
 
     [Test]
+    public void Native_policy_keeps_the_frame_size_at_multiples_of_32_and_shrinks_frames_above_the_pixel_cap()
+    {
+        using var native = new BlurDetector(InferenceTestKit.TinyCpu(InputSizePolicy.Native, maxNativePixels: 640 * 480));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(native.GetInputSize(640, 427), Is.EqualTo((640, 416)));
+            Assert.That(native.GetInputSize(100, 50), Is.EqualTo((96, 64)));
+            // sqrt(640 * 480 / (1920 * 1080)) * (1920, 1080) = (739.0, 415.7) -> (736, 416).
+            Assert.That(native.GetInputSize(1920, 1080), Is.EqualTo((736, 416)));
+        });
+        using var map = native.Detect(InferenceTestKit.Frame(100, 50), 100, 50, 100 * 3);
+        Assert.That((map.Width, map.Height), Is.EqualTo((96, 64)));
+    }
+
+    [Test]
+    public void Bad_input_size_options_are_refused_before_the_model_loads()
+    {
+        Assert.Multiple(() =>
+        {
+            Assert.Throws<ArgumentOutOfRangeException>(() => new BlurDetector(InferenceTestKit.TinyCpu(InputSizePolicy.Native, maxNativePixels: 100)));
+            Assert.Throws<ArgumentOutOfRangeException>(() => new BlurDetector(InferenceTestKit.TinyCpu((InputSizePolicy)7)));
+        });
+    }
+
+    [Test]
     public void A_new_frame_shape_re_creates_the_tensors_and_maps_follow_it()
     {
         using var detector = new BlurDetector(InferenceTestKit.TinyCpu(InputSizePolicy.KeepAspectRatio));

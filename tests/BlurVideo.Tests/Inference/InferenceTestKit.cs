@@ -7,12 +7,14 @@ internal static class InferenceTestKit
 {
     public static string TinyModelPath => Path.Combine(TestPaths.Fixtures, "tiny", "tiny_blur.onnx");
 
-    public static BlurDetectorOptions TinyCpu(InputSizePolicy inputSize = InputSizePolicy.ModelCard) => new()
+    public static BlurDetectorOptions TinyCpu(
+        InputSizePolicy inputSize = InputSizePolicy.ModelCard, int maxNativePixels = 1280 * 960) => new()
     {
         Model = TinyModelPath,
         Provider = ExecutionProvider.Cpu,
         IntraOpThreads = 1,
         InputSize = inputSize,
+        MaxNativePixels = maxNativePixels,
     };
 
     /// <summary>A BGR8 test frame: smooth gradients plus a sharp checkerboard in the left half.</summary>

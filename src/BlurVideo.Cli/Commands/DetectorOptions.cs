@@ -1,0 +1,20 @@
+using System.CommandLine;
+using BlurVideo.Inference;
+
+namespace BlurVideo.Cli.Commands;
+
+/// <summary>Detector options shared by the commands that run the network on photos.</summary>
+internal static class DetectorOptions
+{
+    /// <summary>
+    /// <c>--input-size</c>; photos default to <see cref="InputSizePolicy.Native"/> (blur is measured in pixels, and a
+    /// photo shrunk to the card's size loses its mild blur).
+    /// </summary>
+    public static Option<InputSizePolicy> InputSize() => new("--input-size")
+    {
+        Description = "The size the network runs at: Native (the photo's own size, rounded to multiples of 32, "
+            + "at most 1280x960 pixels), ModelCard (the card's input_size) or KeepAspectRatio (the card's pixel count "
+            + "in the photo's shape).",
+        DefaultValueFactory = _ => InputSizePolicy.Native,
+    };
+}
