@@ -26,11 +26,7 @@ internal static class DemoCommand
             Description = "Folder for the demo's video, CSV and statistics.",
             DefaultValueFactory = _ => new DirectoryInfo(Path.Combine("out", "demo")),
         };
-        var model = new Option<string>("--model")
-        {
-            Description = $"The model to run (default the shipped {ModelCatalog.DefaultModelName}; a name or an .onnx path).",
-            DefaultValueFactory = _ => ModelCatalog.DefaultModelName,
-        };
+        var model = DetectorOptions.Model();
         var frames = new Option<int>("--frames")
         {
             Description = $"Length of the clip in frames (default {ClipFrames}, one full focus pull).",

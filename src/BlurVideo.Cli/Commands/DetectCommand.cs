@@ -36,12 +36,7 @@ internal static class DetectCommand
             HelpName = "DIR",
             Required = true,
         };
-        var model = new Option<string>("--model")
-        {
-            Description = $"A shipped model name (default {ModelCatalog.DefaultModelName}) or the path of an .onnx file with its .json card.",
-            HelpName = "M",
-            DefaultValueFactory = _ => ModelCatalog.DefaultModelName,
-        };
+        var model = DetectorOptions.Model();
         var overlay = new Option<bool>("--overlay")
         {
             Description = "Also write overlays/<name>.jpg: the blur map as a heatmap over the photo (in focus blue, blurred red).",

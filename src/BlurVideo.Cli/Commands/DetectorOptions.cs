@@ -3,9 +3,17 @@ using BlurVideo.Inference;
 
 namespace BlurVideo.Cli.Commands;
 
-/// <summary>Detector options shared by the commands that run the network on photos.</summary>
+/// <summary>Detector options shared by the commands that run the network.</summary>
 internal static class DetectorOptions
 {
+    /// <summary><c>--model</c>: a shipped model's name or an .onnx path; defaults to the shipped default model.</summary>
+    public static Option<string> Model() => new("--model")
+    {
+        Description = $"A shipped model name (default {ModelCatalog.DefaultModelName}) or the path of an .onnx file with its .json card.",
+        HelpName = "M",
+        DefaultValueFactory = _ => ModelCatalog.DefaultModelName,
+    };
+
     /// <summary>
     /// <c>--input-size</c>; photos default to <see cref="InputSizePolicy.Native"/> (blur is measured in pixels, and a
     /// photo shrunk to the card's size loses its mild blur).

@@ -26,12 +26,7 @@ internal static class SmoothingReportCommand
 
     public static Command Create()
     {
-        var model = new Option<string>("--model")
-        {
-            Description = $"The model to run (default the shipped {ModelCatalog.DefaultModelName}; a name or an .onnx path).",
-            HelpName = "M",
-            DefaultValueFactory = _ => ModelCatalog.DefaultModelName,
-        };
+        var model = DetectorOptions.Model();
         var frames = new Option<int>("--frames")
         {
             Description = $"Frames of the synthetic clip to run (default {DefaultFrames}, one full focus pull; at least 2).",

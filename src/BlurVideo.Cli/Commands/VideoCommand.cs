@@ -74,11 +74,7 @@ internal static class VideoCommand
                 result.AddError("--duration must be a positive number of seconds.");
             }
         });
-        var model = new Option<string>("--model")
-        {
-            Description = $"A shipped model name (default {ModelCatalog.DefaultModelName}) or the path of an .onnx file with its .json card.",
-            DefaultValueFactory = _ => ModelCatalog.DefaultModelName,
-        };
+        var model = DetectorOptions.Model();
 
         var command = new Command("video", "Detect blur in every frame of a video file, camera or stream and write the overlay video, CSV, maps and statistics.")
         {
