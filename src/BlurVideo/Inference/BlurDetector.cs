@@ -15,10 +15,11 @@ namespace BlurVideo.Inference;
 /// <para><b>Per frame</b>: one native call resizes, converts and normalizes the frame straight into the input
 /// tensor, ONNX Runtime runs the network over tensors bound once (<see cref="OrtIoBinding"/>), the output is
 /// copied into a pooled <see cref="BlurMap"/>. While the input size stays the same, <c>Detect</c> allocates no
-/// managed memory; a new input size (another frame shape under <see cref="InputSizePolicy.KeepAspectRatio"/>)
+/// managed memory; a new input size (another frame shape under <see cref="InputSizePolicy.KeepAspectRatio"/> or
+/// <see cref="InputSizePolicy.Native"/>)
 /// re-creates the tensors and the map pool once.</para>
 /// <para><b>Provider</b>: <see cref="ActiveProvider"/> is what runs. CUDA requested (or <see cref="ExecutionProvider.Auto"/>)
-/// where it cannot be used falls back to the CPU with a logged warning and <see cref="ProviderFallbackReason"/>
+/// where it cannot be used falls back to the CPU (logged: a warning for CUDA, information for Auto) with <see cref="ProviderFallbackReason"/>
 /// set, unless <see cref="BlurDetectorOptions.RequireGpu"/>, which throws <see cref="GpuUnavailableException"/>.</para>
 /// <para><b>Threads</b>: use an instance from one thread at a time. <b>Lifetime</b>: owns the ONNX Runtime
 /// session, the tensors and the native preprocessor until <see cref="Dispose"/>; maps it handed out belong to
@@ -238,7 +239,14 @@ public sealed partial class BlurDetector : IBlurInference, IDisposable
             }
 
             fallbackReason = reason;
-            LogCpuFallback(_logger, _options.Provider, reason);
+            if (_options.Provider == ExecutionProvider.Cuda)
+            {
+                LogCudaRequestFallback(_logger, reason);
+            }
+            else
+            {
+                LogAutoFallback(_logger, reason);
+            }
         }
 
         using var cpuOptions = CreateSessionOptions();
@@ -287,8 +295,12 @@ public sealed partial class BlurDetector : IBlurInference, IDisposable
         return sessionOptions;
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "CUDA was requested ({Requested}) but cannot be used; running on the CPU. Reason: {Reason}")]
-    private static partial void LogCpuFallback(ILogger logger, ExecutionProvider requested, string reason);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "CUDA was requested but cannot be used; running on the CPU. Reason: {Reason}")]
+    private static partial void LogCudaRequestFallback(ILogger logger, string reason);
+
+    // Auto means "CUDA if there is one": finding none is expected, not a warning.
+    [LoggerMessage(Level = LogLevel.Information, Message = "No usable CUDA (Auto); running on the CPU. Reason: {Reason}")]
+    private static partial void LogAutoFallback(ILogger logger, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Blur detector: model {Model} on {Provider}.")]
     private static partial void LogProvider(ILogger logger, string model, ExecutionProvider provider);

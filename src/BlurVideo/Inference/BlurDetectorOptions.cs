@@ -42,6 +42,6 @@ public sealed class BlurDetectorOptions
     /// <summary>The most pixels <see cref="InputSizePolicy.Native"/> runs the network at (default 1280 × 960).</summary>
     public int MaxNativePixels { get; init; } = 1280 * 960;
 
-    /// <summary>Receives the provider choice and the CPU fallback warning; null = no logging.</summary>
+    /// <summary>Receives the provider choice and the CPU fallback; null = no logging.</summary>
     public ILogger? Logger { get; init; }
 }

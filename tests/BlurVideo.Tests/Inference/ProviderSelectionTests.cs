@@ -14,9 +14,10 @@ public sealed class ProviderSelectionTests
         Assume.That(OrtEnv.Instance().GetAvailableProviders(), Does.Not.Contain("CUDAExecutionProvider"),
             "this ONNX Runtime has CUDA; the fallback cannot be observed here");
 
-    [TestCase(ExecutionProvider.Cuda)]
-    [TestCase(ExecutionProvider.Auto)]
-    public void Cuda_where_it_is_unavailable_falls_back_to_the_cpu_with_a_warning(ExecutionProvider requested)
+    [TestCase(ExecutionProvider.Cuda, LogLevel.Warning)]
+    [TestCase(ExecutionProvider.Auto, LogLevel.Information)]
+    public void Cuda_where_it_is_unavailable_falls_back_to_the_cpu_a_requested_one_with_a_warning(
+        ExecutionProvider requested, LogLevel expectedLevel)
     {
         var logger = new RecordingLogger();
         var options = new BlurDetectorOptions
@@ -31,8 +32,9 @@ public sealed class ProviderSelectionTests
         {
             Assert.That(detector.ActiveProvider, Is.EqualTo(ExecutionProvider.Cpu));
             Assert.That(detector.ProviderFallbackReason, Does.Contain("CUDA"));
-            Assert.That(logger.Entries.Where(entry => entry.Level == LogLevel.Warning).Select(entry => entry.Message),
+            Assert.That(logger.Entries.Where(entry => entry.Level == expectedLevel).Select(entry => entry.Message),
                 Has.One.Contains("running on the CPU"));
+            Assert.That(logger.Entries.Count(entry => entry.Message.Contains("running on the CPU", StringComparison.Ordinal)), Is.EqualTo(1));
             Assert.That(map.Values.ToArray(), Has.All.InRange(0f, 1f));
         });
     }
