@@ -47,6 +47,12 @@ internal static class SmoothingReportCommand
             HelpName = "C",
             DefaultValueFactory = _ => TemporalSmoothingOptions.Default.ChangeThreshold,
         };
+        var seed = new Option<int>("--seed")
+        {
+            Description = "Seed of the synthetic scene (default 1; choose settings on one seed, report on another).",
+            HelpName = "N",
+            DefaultValueFactory = _ => new SyntheticSceneOptions().Seed,
+        };
         var json = new Option<FileInfo>("--json")
         {
             Description = "Write the figures of both runs to this JSON file.",
@@ -58,7 +64,7 @@ internal static class SmoothingReportCommand
             "Measure temporal smoothing on the synthetic focus-pull clip: flicker (mean |m(t) - m(t-1)| over pixels whose "
             + "label did not change), F-beta, MAE and IoU against the clip's ground truth, without and with smoothing.")
         {
-            model, frames, strength, changeThreshold, json,
+            model, frames, strength, changeThreshold, seed, json,
         };
         command.Validators.Add(result =>
         {
@@ -83,6 +89,7 @@ internal static class SmoothingReportCommand
             parseResult,
             parseResult.GetRequiredValue(model),
             parseResult.GetValue(frames),
+            new SyntheticSceneOptions { Seed = parseResult.GetValue(seed) },
             TemporalSmoothingOptions.Default with
             {
                 Strength = parseResult.GetValue(strength),
@@ -94,7 +101,7 @@ internal static class SmoothingReportCommand
     }
 
     private static async Task<int> RunAsync(
-        ParseResult parseResult, string model, int frames, TemporalSmoothingOptions smoothing, FileInfo? json,
+        ParseResult parseResult, string model, int frames, SyntheticSceneOptions scene, TemporalSmoothingOptions smoothing, FileInfo? json,
         CancellationToken cancellationToken)
     {
         var output = parseResult.InvocationConfiguration.Output;
@@ -102,10 +109,9 @@ internal static class SmoothingReportCommand
         try
         {
             using var detector = new BlurDetector(new BlurDetectorOptions { Model = model });
-            var scene = new SyntheticSceneOptions();
             await output.WriteLineAsync(string.Create(
                 CultureInfo.InvariantCulture,
-                $"Model {detector.Model.Name} on {detector.ActiveProvider}; synthetic focus pull {scene.Width}x{scene.Height}, "
+                $"Model {detector.Model.Name} on {detector.ActiveProvider}; synthetic focus pull {scene.Width}x{scene.Height} seed {scene.Seed}, "
                 + $"{frames} frames, smoothing strength {smoothing.Strength}, change threshold {smoothing.ChangeThreshold}")).ConfigureAwait(false);
             var comparison = await SmoothingMeasurement.CompareAsync(detector, scene, frames, smoothing, cancellationToken)
                 .ConfigureAwait(false);

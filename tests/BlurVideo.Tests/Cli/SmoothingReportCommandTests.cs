@@ -28,7 +28,7 @@ public sealed class SmoothingReportCommandTests
         var jsonPath = Path.Combine(_folder, "smoothing.json");
 
         var (exitCode, output, error) = await InvokeAsync(
-            "smoothing-report", "--model", TinyModel, "--frames", "16", "--json", jsonPath);
+            "smoothing-report", "--model", TinyModel, "--frames", "16", "--seed", "3", "--json", jsonPath);
 
         TestContext.Out.WriteLine(output);
         Assert.That(exitCode, Is.EqualTo(ExitCodes.Success), error);
@@ -40,6 +40,7 @@ public sealed class SmoothingReportCommandTests
         {
             Assert.That(report.GetProperty("model").GetString(), Is.EqualTo("tiny_blur"));
             Assert.That(report.GetProperty("frames").GetInt32(), Is.EqualTo(16));
+            Assert.That(report.GetProperty("source").GetString(), Does.EndWith("seed 3"));
             foreach (var run in new[] { off, on })
             {
                 foreach (var figure in FigureNames)
