@@ -46,7 +46,7 @@ internal static class DetectCommand
             Description = "Where to run the network: Auto (CUDA if available), Cpu or Cuda.",
             DefaultValueFactory = _ => ExecutionProvider.Auto,
         };
-        var inputSize = DetectorOptions.InputSize();
+        var inputSize = DetectorOptions.InputSize(InputSizePolicy.Native);
 
         var command = new Command(
             "detect",

@@ -15,14 +15,15 @@ internal static class DetectorOptions
     };
 
     /// <summary>
-    /// <c>--input-size</c>; photos default to <see cref="InputSizePolicy.Native"/> (blur is measured in pixels, and a
-    /// photo shrunk to the card's size loses its mild blur).
+    /// <c>--input-size</c>. Photos default to <see cref="InputSizePolicy.Native"/> (blur is measured in pixels, and a
+    /// photo shrunk to the card's size loses its mild blur); video to <see cref="InputSizePolicy.ModelCard"/> (the
+    /// real-time cost the card was made for).
     /// </summary>
-    public static Option<InputSizePolicy> InputSize() => new("--input-size")
+    public static Option<InputSizePolicy> InputSize(InputSizePolicy defaultPolicy) => new("--input-size")
     {
-        Description = "The size the network runs at: Native (the photo's own size, rounded to multiples of 32, "
+        Description = "The size the network runs at: Native (the frame's own size, rounded to multiples of 32, "
             + "at most 1280x960 pixels), ModelCard (the card's input_size) or KeepAspectRatio (the card's pixel count "
-            + "in the photo's shape).",
-        DefaultValueFactory = _ => InputSizePolicy.Native,
+            + $"in the frame's shape). Default {defaultPolicy}.",
+        DefaultValueFactory = _ => defaultPolicy,
     };
 }

@@ -32,7 +32,7 @@ internal static class EvalCommand
             Description = "Model for mode b: a shipped model's name or the path of an .onnx file with its card.",
             HelpName = "M",
         };
-        var inputSize = DetectorOptions.InputSize();
+        var inputSize = DetectorOptions.InputSize(InputSizePolicy.Native);
         var masks = new Option<DirectoryInfo>("--masks")
         {
             Description = "Folder of ground-truth masks (binarized at 0.5).",

@@ -75,10 +75,11 @@ internal static class VideoCommand
             }
         });
         var model = DetectorOptions.Model();
+        var inputSize = DetectorOptions.InputSize(InputSizePolicy.ModelCard);
 
         var command = new Command("video", "Detect blur in every frame of a video file, camera or stream and write the overlay video, CSV, maps and statistics.")
         {
-            input, output, overlay, csv, statsJson, mapsDirectory, smoothing, live, maxFrames, duration, model,
+            input, output, overlay, csv, statsJson, mapsDirectory, smoothing, live, maxFrames, duration, model, inputSize,
         };
         command.SetAction((parseResult, cancellationToken) =>
         {
@@ -95,6 +96,7 @@ internal static class VideoCommand
                 MaxFrames = parseResult.GetValue(maxFrames),
                 Duration = parseResult.GetValue(duration) is { } seconds ? TimeSpan.FromSeconds(seconds) : null,
                 Model = parseResult.GetRequiredValue(model),
+                InputSize = parseResult.GetValue(inputSize),
             };
             return RunAsync(parseResult, "video", settings, cancellationToken);
         });

@@ -52,6 +52,9 @@ internal sealed record VideoJobSettings
     /// <summary>A shipped model name or an .onnx path.</summary>
     public string Model { get; init; } = ModelCatalog.DefaultModelName;
 
+    /// <summary>The size the network runs at (the card's by default: the real-time cost it was made for).</summary>
+    public InputSizePolicy InputSize { get; init; } = InputSizePolicy.ModelCard;
+
     /// <summary>The scene of the <c>synthetic</c> input; null = its defaults.</summary>
     public SyntheticSceneOptions? SyntheticScene { get; init; }
 }
@@ -104,7 +107,7 @@ internal static class VideoJob
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(output);
         RequireExistingInput(settings.Input);
-        using var detector = new BlurDetector(new BlurDetectorOptions { Model = settings.Model });
+        using var detector = new BlurDetector(new BlurDetectorOptions { Model = settings.Model, InputSize = settings.InputSize });
         var source = OpenSource(settings);
         var live = settings.Live || source.IsLive;
         var options = new BlurPipelineOptions
@@ -266,6 +269,7 @@ internal static class VideoJob
         json.WriteString("mode", live ? "live" : "file");
         json.WriteString("model", detector.Model.Name);
         json.WriteString("provider", detector.ActiveProvider.ToString());
+        json.WriteString("input_size", settings.InputSize.ToString());
         json.WriteBoolean("smoothing", settings.Smoothing.Enabled);
         json.WriteNumber("smoothing_strength", settings.Smoothing.Enabled ? settings.Smoothing.Strength : 0);
         json.WriteBoolean("interrupted", interrupted);

@@ -33,7 +33,7 @@ public class VideoCommandTests
 
         var (exitCode, _, error) = await CliRun.InvokeAsync(
             "video", "synthetic", "-o", video, "--csv", csv, "--stats-json", stats, "--maps-dir", maps,
-            "--max-frames", frames.ToString(CultureInfo.InvariantCulture), "--model", CliRun.TinyModel);
+            "--max-frames", frames.ToString(CultureInfo.InvariantCulture), "--model", CliRun.TinyModel, "--input-size", "Native");
 
         Assert.That(exitCode, Is.EqualTo(ExitCodes.Success), error);
         Assert.That(File.ReadLines(csv).First(), Is.EqualTo(CsvHeader));
@@ -52,6 +52,7 @@ public class VideoCommandTests
 
         var statistics = CliRun.ReadJson(stats);
         Assert.That(statistics.GetProperty("frames_out").GetInt64(), Is.EqualTo(frames));
+        Assert.That(statistics.GetProperty("input_size").GetString(), Is.EqualTo("Native"));
         Assert.That(statistics.GetProperty("frames_in").GetInt64(), Is.EqualTo(frames));
         Assert.That(statistics.GetProperty("dropped").GetProperty("total").GetInt64(), Is.Zero);
         var latency = statistics.GetProperty("latency_ms");
