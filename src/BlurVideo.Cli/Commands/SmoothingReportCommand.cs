@@ -148,6 +148,7 @@ internal static class SmoothingReportCommand
             $"""
                              off       on
             flicker     {off.Flicker,8:F5} {on.Flicker,8:F5}   ratio {comparison.FlickerRatio:F3} (goal <= {FlickerRatioGoal}: {(ratioMet ? "met" : "NOT met")})
+            jitter      {off.Jitter,8:F5} {on.Jitter,8:F5}   ratio {comparison.JitterRatio:F3} (flicker where the raw decision held)
             F-beta      {off.FBeta,8:F4} {on.FBeta,8:F4}   change {comparison.FBetaChange:+0.0000;-0.0000} (goal >= -{FBetaLossGoal}: {(fBetaMet ? "met" : "NOT met")})
             MAE         {off.Mae,8:F4} {on.Mae,8:F4}
             IoU         {off.IoU,8:F4} {on.IoU,8:F4}
@@ -175,6 +176,7 @@ internal static class SmoothingReportCommand
         WriteFigures(writer, "off", comparison.Unsmoothed);
         WriteFigures(writer, "on", comparison.Smoothed);
         writer.WriteNumber("flicker_ratio", comparison.FlickerRatio);
+        writer.WriteNumber("jitter_ratio", comparison.JitterRatio);
         writer.WriteNumber("fbeta_change", comparison.FBetaChange);
         writer.WriteBoolean("flicker_goal_met", comparison.FlickerRatio <= FlickerRatioGoal);
         writer.WriteBoolean("fbeta_goal_met", comparison.FBetaChange >= -FBetaLossGoal);
@@ -185,6 +187,7 @@ internal static class SmoothingReportCommand
     {
         writer.WriteStartObject(name);
         writer.WriteNumber("flicker", figures.Flicker);
+        writer.WriteNumber("jitter", figures.Jitter);
         writer.WriteNumber("fbeta", figures.FBeta);
         writer.WriteNumber("mae", figures.Mae);
         writer.WriteNumber("iou", figures.IoU);

@@ -7,16 +7,20 @@ namespace BlurVideo.Pipeline;
 /// <summary>How steady and how accurate one run's maps were against the synthetic ground truth.</summary>
 /// <param name="Frames">Frames scored.</param>
 /// <param name="Flicker">Mean |m(t) − m(t−1)| over pixels whose label did not change (see <see cref="TemporalStabilityMeter"/>).</param>
+/// <param name="Jitter">The same mean over pixels where the unsmoothed decision held too (see <see cref="TemporalStabilityMeter"/>).</param>
 /// <param name="FBeta">Fβ (β² = 0.3) at 0.5, blurred positive, per frame then averaged.</param>
 /// <param name="Mae">Mean absolute error per frame, averaged.</param>
 /// <param name="IoU">IoU at 0.5, blurred positive, per frame, averaged.</param>
-public sealed record StabilityFigures(int Frames, double Flicker, double FBeta, double Mae, double IoU);
+public sealed record StabilityFigures(int Frames, double Flicker, double Jitter, double FBeta, double Mae, double IoU);
 
 /// <summary>The same clip without and with temporal smoothing.</summary>
 public sealed record SmoothingComparison(StabilityFigures Unsmoothed, StabilityFigures Smoothed)
 {
     /// <summary>Smoothed flicker / unsmoothed flicker (the goal: at most 0.5).</summary>
     public double FlickerRatio => Unsmoothed.Flicker > 0 ? Smoothed.Flicker / Unsmoothed.Flicker : 0;
+
+    /// <summary>Smoothed jitter / unsmoothed jitter, over the same pixels (those where the raw decision held).</summary>
+    public double JitterRatio => Unsmoothed.Jitter > 0 ? Smoothed.Jitter / Unsmoothed.Jitter : 0;
 
     /// <summary>Smoothed Fβ − unsmoothed Fβ (the goal: at least −0.01).</summary>
     public double FBetaChange => Smoothed.FBeta - Unsmoothed.FBeta;
@@ -43,13 +47,19 @@ public static class SmoothingMeasurement
         IBlurInference inference, SyntheticSceneOptions scene, int frames, TemporalSmoothingOptions smoothing, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(smoothing);
-        var unsmoothed = await MeasureAsync(inference, scene, frames, TemporalSmoothingOptions.Disabled, cancellationToken).ConfigureAwait(false);
-        var smoothed = await MeasureAsync(inference, scene, frames, smoothing with { Enabled = true }, cancellationToken).ConfigureAwait(false);
+        var rawDecisions = new Dictionary<long, byte[]>();
+        var unsmoothed = await MeasureAsync(inference, scene, frames, TemporalSmoothingOptions.Disabled, rawDecisions, cancellationToken).ConfigureAwait(false);
+        var smoothed = await MeasureAsync(inference, scene, frames, smoothing with { Enabled = true }, rawDecisions, cancellationToken).ConfigureAwait(false);
         return new SmoothingComparison(unsmoothed, smoothed);
     }
 
-    internal static async Task<StabilityFigures> MeasureAsync(
-        IBlurInference inference, SyntheticSceneOptions scene, int frames, TemporalSmoothingOptions smoothing, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Scores one run. Unsmoothed, it records each frame's decision (map ≥ 0.5) into <paramref name="rawDecisions"/>;
+    /// smoothed, it reads them from there, so that jitter is measured over the same pixels in both runs.
+    /// </summary>
+    private static async Task<StabilityFigures> MeasureAsync(
+        IBlurInference inference, SyntheticSceneOptions scene, int frames, TemporalSmoothingOptions smoothing,
+        Dictionary<long, byte[]> rawDecisions, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(scene);
         ArgumentOutOfRangeException.ThrowIfLessThan(frames, 2);
@@ -67,11 +77,30 @@ public static class SmoothingMeasurement
                 var map = result.Map;
                 MapResampler.Resize(map.Values, map.Width, map.Height, resized, groundTruth.Width, groundTruth.Height);
                 groundTruth.RenderLabel(result.SequenceNumber, label);
-                meter.Add(resized, label);
+                if (smoothing.Enabled)
+                {
+                    meter.Add(resized, label, rawDecisions[result.SequenceNumber]);
+                }
+                else
+                {
+                    meter.Add(resized, label);
+                    rawDecisions[result.SequenceNumber] = Decisions(resized);
+                }
             }
         }
 
         var accuracy = meter.Accuracy();
-        return new StabilityFigures(meter.Frames, meter.Flicker, accuracy.FBeta, accuracy.Mae, accuracy.IoU);
+        return new StabilityFigures(meter.Frames, meter.Flicker, meter.Jitter, accuracy.FBeta, accuracy.Mae, accuracy.IoU);
+    }
+
+    private static byte[] Decisions(ReadOnlySpan<float> map)
+    {
+        var decisions = new byte[map.Length];
+        for (var i = 0; i < map.Length; i++)
+        {
+            decisions[i] = map[i] >= 0.5f ? (byte)1 : (byte)0;
+        }
+
+        return decisions;
     }
 }

@@ -8,7 +8,7 @@ namespace BlurVideo.Tests.Cli;
 [TestFixture]
 public sealed class SmoothingReportCommandTests
 {
-    private static readonly string[] FigureNames = ["flicker", "fbeta", "mae", "iou"];
+    private static readonly string[] FigureNames = ["flicker", "jitter", "fbeta", "mae", "iou"];
 
     private string _folder = "";
 

@@ -26,6 +26,26 @@ public sealed class MeasurementTests
     }
 
     [Test]
+    public void Jitter_leaves_out_pixels_where_the_raw_decision_changed()
+    {
+        var meter = new TemporalStabilityMeter(3, 1);
+        meter.Add([0.2f, 0.4f, 0.8f], [0, 0, 1]);
+        meter.Add([0.3f, 0.7f, 0.6f], [0, 0, 1]);
+        Assert.Multiple(() =>
+        {
+            Assert.That(meter.Flicker, Is.EqualTo((0.1 + 0.3 + 0.2) / 3).Within(1e-6));
+            Assert.That(meter.Jitter, Is.EqualTo((0.1 + 0.2) / 2).Within(1e-6), "pixel 1 crossed 0.5: the decision changed");
+        });
+
+        // A smoothed run is judged over the raw run's pixels: the given decisions, not the smoothed map's.
+        var smoothed = new TemporalStabilityMeter(3, 1);
+        smoothed.Add([0.2f, 0.4f, 0.8f], [0, 0, 1], [0, 0, 1]);
+        smoothed.Add([0.25f, 0.45f, 0.7f], [0, 0, 1], [0, 1, 1]);
+        Assert.That(smoothed.Jitter, Is.EqualTo((0.05 + 0.1) / 2).Within(1e-6));
+        Assert.Throws<ArgumentException>(() => smoothed.Add([0f, 0f, 0f], [0, 0, 0], [1]));
+    }
+
+    [Test]
     public void Accuracy_follows_the_evaluation_protocol()
     {
         var meter = new TemporalStabilityMeter(2, 2);
