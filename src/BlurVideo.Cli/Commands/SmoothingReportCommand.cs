@@ -66,20 +66,23 @@ internal static class SmoothingReportCommand
         {
             model, frames, strength, changeThreshold, seed, json,
         };
-        command.Validators.Add(result =>
+        frames.Validators.Add(result =>
         {
-            if (result.GetValue(frames) < 2)
+            if (result.GetValueOrDefault<int>() < 2)
             {
                 result.AddError("--frames must be at least 2.");
             }
-
-            if (result.GetValue(strength) is var value && !(value >= 0f && value < 1f))
+        });
+        strength.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<float>() is var value && !(value >= 0f && value < 1f))
             {
                 result.AddError("--strength must be in [0, 1).");
             }
-
-            if (result.GetResult(changeThreshold) is { Implicit: false } given
-                && given.GetValueOrDefault<float>() is var threshold && !(threshold > 0f && threshold <= 1f))
+        });
+        changeThreshold.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<float>() is var threshold && !(threshold > 0f && threshold <= 1f))
             {
                 result.AddError("--change-threshold must be in (0, 1].");
             }

@@ -68,6 +68,15 @@ public sealed class SmoothingReportCommandTests
         Assert.That(error, Does.Contain("--strength must be in [0, 1)."));
     }
 
+    [Test]
+    public async Task Fewer_than_two_frames_are_rejected_before_anything_runs()
+    {
+        var (exitCode, _, error) = await InvokeAsync("smoothing-report", "--model", TinyModel, "--frames", "1");
+
+        Assert.That(exitCode, Is.Not.Zero);
+        Assert.That(error, Does.Contain("--frames must be at least 2."));
+    }
+
     [TestCase("0")]
     [TestCase("1.5")]
     public async Task Change_threshold_outside_zero_to_one_is_rejected_before_anything_runs(string threshold)
@@ -78,11 +87,11 @@ public sealed class SmoothingReportCommandTests
     }
 
     [Test]
-    public async Task Missing_model_fails_with_one_line_naming_it()
+    public async Task Missing_model_fails_with_one_line_naming_it_and_the_defaults_pass_validation()
     {
         var missing = Path.Combine(_folder, "absent.onnx");
 
-        var (exitCode, _, error) = await InvokeAsync("smoothing-report", "--model", missing, "--frames", "4");
+        var (exitCode, _, error) = await InvokeAsync("smoothing-report", "--model", missing);
 
         Assert.That(exitCode, Is.EqualTo(ExitCodes.Failure));
         Assert.That(error, Does.StartWith("blurvideo smoothing-report: ").And.Contain("absent"));
