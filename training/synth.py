@@ -25,11 +25,7 @@ import numpy as np
 
 BLUR_THRESHOLD_PX = 1.5
 """CoC radius (output pixels) above which a pixel is labelled blurred. Sharp layers are drawn below 0.8 px
-and blurred ones from MILD_BLUR_PX up, so that labels are unambiguous except on tilted planes."""
-
-MILD_BLUR_PX = 1.8
-"""Smallest radius of a blurred layer: mild blur (1.8–2.5 px) is what a photo downscaled for the network
-shows of a slightly defocused background, and real labels call it blurred."""
+and blurred ones mostly above 2.5 px so that labels are unambiguous except on tilted planes."""
 
 DATA_ROOT = pathlib.Path(os.environ.get(
     "BLURVIDEO_SHARED_DATA", pathlib.Path(__file__).resolve().parents[2] / "shared" / "data"))
@@ -272,7 +268,7 @@ def _sharp_depth(rng, camera):
     return camera.depth_for_radius(r, behind=rng.random() < 0.5) if r > 0.01 else camera.focus_mm
 
 
-def _blurred_depth(rng, camera, behind=True, low=MILD_BLUR_PX, high=14.0):
+def _blurred_depth(rng, camera, behind=True, low=2.5, high=14.0):
     r = float(np.exp(rng.uniform(np.log(low), np.log(high))))
     return camera.depth_for_radius(r, behind=behind)
 
@@ -286,14 +282,6 @@ def _plane_depth(rng, camera, size, start_r, end_r, behind=True):
     radius = start_r + (end_r - start_r) * (1 - t)
     depth = np.vectorize(lambda r: camera.depth_for_radius(float(r), behind=behind))(radius[:, ::max(1, w // 16)])
     return cv2.resize(depth.astype(np.float32), (w, h), interpolation=cv2.INTER_LINEAR)
-
-
-def flatten_texture(rgb):
-    """Edge-preserving smoothing: plain, sharp-edged surfaces (painted objects, walls, sky) that are in focus
-    although they show little texture — the case a texture detector mistakes for blur."""
-    for _ in range(3):
-        rgb = cv2.bilateralFilter(rgb, 9, 0.08, 6.0)
-    return rgb
 
 
 def background(rng, size):
@@ -313,13 +301,11 @@ def scene_object_over_background(rng, size, camera):
             depth = _blurred_depth(rng, camera)
         layers = [Layer(background(rng, size), ones, depth)]
         rgb, alpha = random_object(rng, size)
-        if rng.random() < 0.3:
-            rgb = flatten_texture(rgb)
         layers.append(Layer(rgb, alpha, _sharp_depth(rng, camera)))
     else:
         layers = [Layer(background(rng, size), ones, _sharp_depth(rng, camera))]
         rgb, alpha = random_object(rng, size)
-        layers.append(Layer(rgb, alpha, _blurred_depth(rng, camera, behind=False, high=10.0)))
+        layers.append(Layer(rgb, alpha, _blurred_depth(rng, camera, behind=False, low=2.5, high=10.0)))
     return layers
 
 
@@ -331,8 +317,6 @@ def scene_layout(rng, size, camera):
     photo = background(rng, size)
     second = photo if rng.random() < 0.6 else background(rng, size)
     blurred_depth = _blurred_depth(rng, camera, behind=far)
-    if rng.random() < 0.2:
-        photo = flatten_texture(photo)
     sharp_depth, ones = _sharp_depth(rng, camera), np.ones(size, np.float32)
     if far:  # the background continues behind the in-focus region
         return [Layer(second, ones, blurred_depth), Layer(photo, 1 - layout, sharp_depth)]
@@ -343,7 +327,7 @@ def scene_textures(rng, size, camera):
     """Procedural dead-leaves layers: sharp-but-smooth and blurred-but-textured cases both occur."""
     ones = np.ones(size, np.float32)
     layers = [Layer(dead_leaves(rng, size, min_radius=rng.uniform(0.7, 2.0)), ones,
-                    _blurred_depth(rng, camera, high=6.0) if rng.random() < 0.6 else _sharp_depth(rng, camera))]
+                    _blurred_depth(rng, camera, low=2.5, high=6.0) if rng.random() < 0.6 else _sharp_depth(rng, camera))]
     for _ in range(rng.integers(1, 4)):
         rgb = dead_leaves(rng, size, min_radius=rng.uniform(3.0, 12.0), smooth=rng.random() < 0.5)
         if rng.random() < 0.5:
