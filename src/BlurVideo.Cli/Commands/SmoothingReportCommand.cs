@@ -152,7 +152,7 @@ internal static class SmoothingReportCommand
                              off       on
             flicker     {off.Flicker,8:F5} {on.Flicker,8:F5}   ratio {comparison.FlickerRatio:F3} (goal <= {FlickerRatioGoal}: {(ratioMet ? "met" : "NOT met")})
             jitter      {off.Jitter,8:F5} {on.Jitter,8:F5}   ratio {comparison.JitterRatio:F3} (flicker where the raw decision held)
-            F-beta      {off.FBeta,8:F4} {on.FBeta,8:F4}   change {comparison.FBetaChange:+0.0000;-0.0000} (goal >= -{FBetaLossGoal}: {(fBetaMet ? "met" : "NOT met")})
+            F-beta      {off.FBeta,8:F4} {on.FBeta,8:F4}   change {Math.Round(comparison.FBetaChange, 4) + 0.0:+0.0000;-0.0000;+0.0000} (goal >= -{FBetaLossGoal}: {(fBetaMet ? "met" : "NOT met")})
             MAE         {off.Mae,8:F4} {on.Mae,8:F4}
             IoU         {off.IoU,8:F4} {on.IoU,8:F4}
 
