@@ -73,11 +73,12 @@ public sealed class BlurPipelineTests
     [Retry(3)] // A timing test on a shared two-core machine: a stall of another process can delay one run.
     public async Task Live_mode_keeps_results_within_budget_plus_one_inference_and_counts_drops()
     {
-        // Two queued frames at 100 fps behind a 100 ms inference: the second one waits a whole inference, so
-        // without the budget check results would be >= 200 ms old; with it they stay under 30 + 100 ms.
+        // Four frames arrive at 40 fps during each 100 ms inference: the queue (capacity 2) drops the two oldest
+        // (queue full), and of the two it keeps the older is 25–50 ms old when inference would start, over the 30 ms
+        // budget four times in five (dropped over budget). Results stay under 30 + 100 ms old.
         var inferenceTime = TimeSpan.FromMilliseconds(100);
         var policy = new LatencyPolicy { Budget = TimeSpan.FromMilliseconds(30), QueueCapacity = 2, DropPolicy = FrameDropPolicy.DropOldest };
-        var source = new SyntheticFocusPullSource(PipelineTestKit.SmallScene(fps: 100), live: true);
+        var source = new SyntheticFocusPullSource(PipelineTestKit.SmallScene(fps: 40), live: true);
         var inference = new FakeInference(inferenceTime);
         await using var pipeline = PipelineTestKit.Create(source, inference, new BlurPipelineOptions { Latency = policy });
 
