@@ -41,5 +41,8 @@ def pairs(root=None):
     root = pathlib.Path(root or os.environ.get("BLURVIDEO_SHARED_DATA", pathlib.Path(__file__).resolve().parents[2] / "shared" / "data"))
     for path in sorted((root / "real-bokeh" / "dpdd").glob("*_input.jpg")):
         focused = path.with_name(path.name.replace("_input", "_gt"))
-        read = lambda p: np.ascontiguousarray(cv2.imread(str(p))[..., ::-1])
-        yield (path.name.replace("_input.jpg", ""), *derive_label(read(path), read(focused)))
+        yield (path.name.replace("_input.jpg", ""), *derive_label(_read_rgb(path), _read_rgb(focused)))
+
+
+def _read_rgb(path):
+    return np.ascontiguousarray(cv2.imread(str(path))[..., ::-1])

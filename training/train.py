@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import functools
 import glob
 import json
 import math
@@ -119,6 +120,12 @@ def real_smoke_pairs():
         yield np.ascontiguousarray(image), mask
 
 
+@functools.lru_cache(maxsize=1)
+def real_photos():
+    """The real-smoke pairs and the DPDD-derived pairs, decoded (and labelled) once per process."""
+    return list(real_smoke_pairs()), list(real_dpdd.pairs())
+
+
 def summary(figures):
     return {k: v for k, v in figures.items() if not isinstance(v, np.ndarray)}
 
@@ -134,11 +141,13 @@ def validate(model, config, val_count=100, native=False):
         val = np.load(val_path)
         pairs = ((predict(model, im, size), lb) for im, lb in zip(val["images"][:val_count], val["labels"][:val_count]))
         results["synthetic_val"] = summary(metrics.score_dataset(pairs))
-    for label, at in (("", size), ("_native", None)) if native else (("", size),):
-        pairs = ((predict(model, im, at), mask) for im, mask in real_smoke_pairs())
-        results["real_smoke" + label] = summary(metrics.score_dataset(pairs))
-        pairs = ((predict(model, im, at), mask, valid) for _, im, mask, valid in real_dpdd.pairs())
-        results["real_dpdd" + label] = summary(metrics.score_dataset(pairs))
+    smoke, dpdd = real_photos()
+    sizes = {"": size, "_native": None} if native else {"": size}
+    for suffix, at in sizes.items():
+        pairs = ((predict(model, im, at), mask) for im, mask in smoke)
+        results["real_smoke" + suffix] = summary(metrics.score_dataset(pairs))
+        pairs = ((predict(model, im, at), mask, valid) for _, im, mask, valid in dpdd)
+        results["real_dpdd" + suffix] = summary(metrics.score_dataset(pairs))
     model.train()
     return results
 

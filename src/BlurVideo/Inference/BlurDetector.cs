@@ -94,17 +94,16 @@ public sealed partial class BlurDetector : IBlurInference, IDisposable
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(frameWidth);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(frameHeight);
-        var pixels = (double)frameWidth * frameHeight;
-        var scale = _options.InputSize switch
+        if (_options.InputSize == InputSizePolicy.ModelCard)
         {
-            InputSizePolicy.ModelCard => double.NaN,
-            InputSizePolicy.KeepAspectRatio => Math.Sqrt(Model.InputWidth * Model.InputHeight / pixels),
-            InputSizePolicy.Native => Math.Min(1.0, Math.Sqrt(_options.MaxNativePixels / pixels)),
-            _ => throw new InvalidOperationException($"Unknown input-size policy {_options.InputSize}."),
-        };
-        return double.IsNaN(scale)
-            ? (Model.InputWidth, Model.InputHeight)
-            : (RoundToMultipleOf32(frameWidth * scale), RoundToMultipleOf32(frameHeight * scale));
+            return (Model.InputWidth, Model.InputHeight);
+        }
+
+        var pixels = (double)frameWidth * frameHeight;
+        var scale = _options.InputSize == InputSizePolicy.KeepAspectRatio
+            ? Math.Sqrt(Model.InputWidth * Model.InputHeight / pixels)
+            : Math.Min(1.0, Math.Sqrt(_options.MaxNativePixels / pixels));
+        return (RoundToMultipleOf32(frameWidth * scale), RoundToMultipleOf32(frameHeight * scale));
     }
 
     /// <summary>Blur map of a BGR8 frame. The caller owns the map and disposes it.</summary>
