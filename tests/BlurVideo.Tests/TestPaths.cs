@@ -8,6 +8,10 @@ internal static class TestPaths
     /// <summary>Environment variable that points at the shared data folder (the one holding real-smoke/, ...).</summary>
     public const string SharedDataVariable = "BLURVIDEO_SHARED_DATA";
 
+    /// <summary>Creates a new, empty folder under the temp directory, named after <paramref name="purpose"/>.</summary>
+    public static string CreateTempFolder(string purpose) =>
+        Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), $"blurvideo-{purpose}-{Guid.NewGuid():N}")).FullName;
+
     /// <summary>The committed fixtures, copied next to the test assembly.</summary>
     public static string Fixtures => Path.Combine(TestContext.CurrentContext.TestDirectory, "Fixtures");
 

@@ -13,8 +13,7 @@ public class DemoCommandTests
     [SetUp]
     public void CreateFolder()
     {
-        _folder = Path.Combine(Path.GetTempPath(), "blurvideo-demo-cli-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(_folder);
+        _folder = TestPaths.CreateTempFolder("demo-cli");
     }
 
     [TearDown]

@@ -15,8 +15,7 @@ public sealed class SmoothingReportCommandTests
     [SetUp]
     public void CreateFolder()
     {
-        _folder = Path.Combine(Path.GetTempPath(), "blurvideo-smoothing-report-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(_folder);
+        _folder = TestPaths.CreateTempFolder("smoothing-report");
     }
 
     [TearDown]

@@ -15,8 +15,7 @@ public class VideoCommandTests
     [SetUp]
     public void CreateFolder()
     {
-        _folder = Path.Combine(Path.GetTempPath(), "blurvideo-video-cli-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(_folder);
+        _folder = TestPaths.CreateTempFolder("video-cli");
     }
 
     [TearDown]

@@ -15,8 +15,7 @@ public class BlurMapEvaluationTests
     [SetUp]
     public void CreateFolder()
     {
-        _folder = Path.Combine(Path.GetTempPath(), "blurvideo-evaluation-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(_folder);
+        _folder = TestPaths.CreateTempFolder("evaluation");
     }
 
     [TearDown]

@@ -13,8 +13,7 @@ public class EvalCommandTests
     [SetUp]
     public void CreateFolder()
     {
-        _folder = Path.Combine(Path.GetTempPath(), "blurvideo-eval-cli-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(_folder);
+        _folder = TestPaths.CreateTempFolder("eval-cli");
     }
 
     [TearDown]

@@ -11,7 +11,7 @@ public class SampleMatcherTests
     [SetUp]
     public void CreateFolders()
     {
-        _root = Path.Combine(Path.GetTempPath(), "blurvideo-matcher-" + Guid.NewGuid().ToString("N"));
+        _root = TestPaths.CreateTempFolder("matcher");
         Directory.CreateDirectory(Path.Combine(_root, "maps"));
         Directory.CreateDirectory(Path.Combine(_root, "masks"));
     }

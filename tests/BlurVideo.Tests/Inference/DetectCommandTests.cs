@@ -14,8 +14,7 @@ public sealed class DetectCommandTests
     [SetUp]
     public void CreateFolder()
     {
-        _folder = Path.Combine(Path.GetTempPath(), "blurvideo-detect-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(_folder);
+        _folder = TestPaths.CreateTempFolder("detect");
     }
 
     [TearDown]

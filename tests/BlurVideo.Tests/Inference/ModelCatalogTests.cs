@@ -14,8 +14,7 @@ public sealed class ModelCatalogTests
     [SetUp]
     public void CreateModelsFolder()
     {
-        _models = Path.Combine(Path.GetTempPath(), "blurvideo-models-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(_models);
+        _models = TestPaths.CreateTempFolder("models");
         foreach (var name in new[] { "zeta-s", "alpha-m" })
         {
             File.Copy(InferenceTestKit.TinyModelPath, Path.Combine(_models, name + ".onnx"));
