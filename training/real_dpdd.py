@@ -14,6 +14,7 @@ import numpy as np
 LABEL_WIDTH = 640
 DETAIL_KEPT = 0.5
 WINDOW_SIGMA = 6.0
+HELD_OUT_EVERY = 4  # pairs 1, 5, 9, 13 in name order are never trained on (model selection and the honest DPDD figure)
 
 
 def _band_energy(gray):
@@ -36,12 +37,15 @@ def derive_label(input_rgb, focused_rgb):
     return image, np.where(blurred, 255, 0).astype(np.uint8), valid
 
 
-def pairs(root=None):
-    """Yields (name, input RGB at LABEL_WIDTH, mask, valid) for every DPDD pair."""
+def pairs(root=None, subset="all"):
+    """Yields (name, input RGB at LABEL_WIDTH, mask, valid) for the DPDD pairs of `subset`: "all", "train" or
+    "held_out"."""
     root = pathlib.Path(root or os.environ.get("BLURVIDEO_SHARED_DATA", pathlib.Path(__file__).resolve().parents[2] / "shared" / "data"))
-    for path in sorted((root / "real-bokeh" / "dpdd").glob("*_input.jpg")):
-        focused = path.with_name(path.name.replace("_input", "_gt"))
-        yield (path.name.replace("_input.jpg", ""), *derive_label(_read_rgb(path), _read_rgb(focused)))
+    for index, path in enumerate(sorted((root / "real-bokeh" / "dpdd").glob("*_input.jpg"))):
+        held_out = index % HELD_OUT_EVERY == 1
+        if subset == "all" or held_out == (subset == "held_out"):
+            focused = path.with_name(path.name.replace("_input", "_gt"))
+            yield (path.name.replace("_input.jpg", ""), *derive_label(_read_rgb(path), _read_rgb(focused)))
 
 
 def _read_rgb(path):

@@ -1,10 +1,13 @@
 """Deep-supervision training of DeFusionNet / R²MRF on the synthetic defocus caches; resumable.
 
-  /usr/bin/python3 training/train.py configs/<name>.json [--minutes M]     train (resumes from runs/<name>/last.pt)
-  /usr/bin/python3 training/train.py configs/<name>.json --export          export models/<name>.onnx + card
+  /usr/bin/python3 training/train.py configs/<run>.json [--minutes M]     train (resumes from runs/<run>/last.pt)
+  /usr/bin/python3 training/train.py configs/<run>.json --export          export models/<name>.onnx + card
 
-Loss: pixel-wise binary cross-entropy on every intermediate map and on the final one, all weights 1.
+Loss: pixel-wise binary cross-entropy on every intermediate map and on the final one, all weights 1 (over the
+pixels that carry a label: all of a synthetic render, the textured part of a DPDD crop).
 Augmentation (as in R²MRF): random rotation, resizing and horizontal flip, on top of the synthesizer.
+A config with `init_from` starts from another run's checkpoint (weights only) and may mix `real_per_batch` crops
+of the DPDD training pairs into every batch; the held-out DPDD pairs then pick the exported checkpoint.
 The poly learning-rate schedule runs on progress = max(step / steps, minutes / train_minutes), so a run
 fits its wall-clock budget. A checkpoint is written every `checkpoint_minutes` and when a sitting ends; the
 loss curve and validation figures go to runs/<name>/log.csv.
@@ -40,7 +43,8 @@ STD = [0.229, 0.224, 0.225]
 
 def load_config(path):
     config = json.loads(pathlib.Path(path).read_text())
-    config.setdefault("name", pathlib.Path(path).stem)
+    config["run"] = pathlib.Path(path).stem
+    config.setdefault("name", config["run"])
     return config
 
 
@@ -50,14 +54,34 @@ def normalize(rgb_uint8):
     return x.permute(0, 3, 1, 2).contiguous() if x.ndim == 4 else x.permute(2, 0, 1).contiguous()
 
 
-class SyntheticBatches:
-    """Random batches from the rendered caches with rotation, resizing and flips."""
+def augment(rng, image, label, valid, crop):
+    """Random rotation, resizing, crop and horizontal flip of an image, its label and its valid mask alike."""
+    h, w = label.shape
+    scale = rng.uniform(0.75, 1.25)
+    angle = rng.uniform(-20, 20) if rng.random() < 0.5 else 0.0
+    m = cv2.getRotationMatrix2D((w / 2, h / 2), angle, scale)
+    image = cv2.warpAffine(image, m, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT)
+    label = cv2.warpAffine(label, m, (w, h), flags=cv2.INTER_NEAREST, borderMode=cv2.BORDER_REFLECT)
+    valid = cv2.warpAffine(valid, m, (w, h), flags=cv2.INTER_NEAREST, borderMode=cv2.BORDER_REFLECT)
+    y, x = rng.integers(0, h - crop + 1), rng.integers(0, w - crop + 1)
+    window = (slice(y, y + crop), slice(x, x + crop))
+    image, label, valid = image[window], label[window], valid[window]
+    if rng.random() < 0.5:
+        image, label, valid = image[:, ::-1], label[:, ::-1], valid[:, ::-1]
+    return image, label, valid
 
-    def __init__(self, cache_dir, crop, seed):
-        self.cache_dir, self.crop = cache_dir, crop
+
+class SyntheticBatches:
+    """Random batches from the rendered caches with rotation, resizing and flips, plus `real_per_batch` crops of
+    the DPDD training pairs (their derived labels, scored only where valid)."""
+
+    def __init__(self, cache_dir, crop, seed, real_per_batch=0):
+        self.cache_dir, self.crop, self.real_per_batch = cache_dir, crop, real_per_batch
         self.rng = np.random.default_rng(seed)
         self.images = self.labels = None
         self.reload()
+        self.real = [(image, mask, valid.astype(np.uint8)) for _, image, mask, valid in real_dpdd.pairs(subset="train")] \
+            if real_per_batch else []
 
     def reload(self):
         files = sorted(glob.glob(os.path.join(self.cache_dir, "train-*.npz")))
@@ -71,30 +95,27 @@ class SyntheticBatches:
         self.loaded = len(files)
         print(f"training on {len(self.images)} rendered samples from {len(files)} caches", flush=True)
 
-    def sample(self):
-        i = self.rng.integers(len(self.images))
-        image, label = self.images[i], self.labels[i]
-        h, w = label.shape
-        scale = self.rng.uniform(0.75, 1.25)
-        angle = self.rng.uniform(-20, 20) if self.rng.random() < 0.5 else 0.0
-        m = cv2.getRotationMatrix2D((w / 2, h / 2), angle, scale)
-        image = cv2.warpAffine(image, m, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT)
-        label = cv2.warpAffine(label, m, (w, h), flags=cv2.INTER_NEAREST, borderMode=cv2.BORDER_REFLECT)
-        y, x = self.rng.integers(0, h - self.crop + 1), self.rng.integers(0, w - self.crop + 1)
-        image, label = image[y:y + self.crop, x:x + self.crop], label[y:y + self.crop, x:x + self.crop]
-        if self.rng.random() < 0.5:
-            image, label = image[:, ::-1], label[:, ::-1]
-        return image, label
+    def sample(self, real):
+        if real:
+            image, label, valid = self.real[self.rng.integers(len(self.real))]
+        else:
+            i = self.rng.integers(len(self.images))
+            image, label = self.images[i], self.labels[i]
+            valid = np.ones_like(label)
+        return augment(self.rng, image, label, valid, self.crop)
 
     def batch(self, size):
-        pairs = [self.sample() for _ in range(size)]
-        images = normalize(np.stack([p[0] for p in pairs]))
-        labels = torch.from_numpy(np.stack([p[1] for p in pairs]).astype(np.float32) / 255.0)[:, None]
-        return images, labels
+        samples = [self.sample(real=i < self.real_per_batch) for i in range(size)]
+        images = normalize(np.stack([s[0] for s in samples]))
+        labels = torch.from_numpy(np.stack([s[1] for s in samples]).astype(np.float32) / 255.0)[:, None]
+        weights = torch.from_numpy(np.stack([s[2] for s in samples]).astype(np.float32))[:, None]
+        return images, labels, weights
 
 
-def deep_supervision_loss(outputs, labels):
-    return sum(F.binary_cross_entropy_with_logits(o, labels) for o in outputs)
+def deep_supervision_loss(outputs, labels, weights):
+    """Mean pixel-wise BCE over the labelled pixels, summed over every intermediate map and the final one."""
+    return sum(F.binary_cross_entropy_with_logits(o, labels, weight=weights, reduction="sum") for o in outputs) \
+        / weights.sum().clamp_min(1.0)
 
 
 def native_size(h, w):
@@ -122,17 +143,20 @@ def real_smoke_pairs():
 
 @functools.lru_cache(maxsize=1)
 def real_photos():
-    """The real-smoke pairs and the DPDD-derived pairs, decoded (and labelled) once per process."""
-    return list(real_smoke_pairs()), list(real_dpdd.pairs())
+    """The real photos by check name, decoded (and labelled) once per process: real-smoke, all DPDD pairs and the
+    held-out DPDD pairs."""
+    dpdd = [(im, mask, valid) for _, im, mask, valid in real_dpdd.pairs()]
+    held_out = [(im, mask, valid) for _, im, mask, valid in real_dpdd.pairs(subset="held_out")]
+    return {"real_smoke": list(real_smoke_pairs()), "real_dpdd": dpdd, "real_dpdd_held_out": held_out}
 
 
 def summary(figures):
     return {k: v for k, v in figures.items() if not isinstance(v, np.ndarray)}
 
 
-def validate(model, config, val_count=100, native=False):
+def validate(model, config, val_count=100, checks=("real_smoke", "real_dpdd", "real_dpdd_held_out"), card_size=True):
     """Synthetic validation (fixed seeds, never trained on) and the real photos (real-smoke, DPDD-derived labels)
-    by the DESIGN protocol, at the card's input size and, with `native`, at each photo's own size."""
+    by the DESIGN protocol, at each photo's own size (`<check>_native`) and, with `card_size`, at the card's."""
     model.eval()
     size = tuple(config["input_size"])
     results = {}
@@ -141,13 +165,12 @@ def validate(model, config, val_count=100, native=False):
         val = np.load(val_path)
         pairs = ((predict(model, im, size), lb) for im, lb in zip(val["images"][:val_count], val["labels"][:val_count]))
         results["synthetic_val"] = summary(metrics.score_dataset(pairs))
-    smoke, dpdd = real_photos()
-    sizes = {"": size, "_native": None} if native else {"": size}
+    photos = real_photos()
+    sizes = {"": size, "_native": None} if card_size else {"_native": None}
     for suffix, at in sizes.items():
-        pairs = ((predict(model, im, at), mask) for im, mask in smoke)
-        results["real_smoke" + suffix] = summary(metrics.score_dataset(pairs))
-        pairs = ((predict(model, im, at), mask, valid) for _, im, mask, valid in dpdd)
-        results["real_dpdd" + suffix] = summary(metrics.score_dataset(pairs))
+        for check in checks:
+            pairs = ((predict(model, pair[0], at), *pair[1:]) for pair in photos[check])
+            results[check + suffix] = summary(metrics.score_dataset(pairs))
     model.train()
     return results
 
@@ -158,25 +181,31 @@ def save_atomic(state, path):
     os.replace(tmp, path)
 
 
+SELECTION = "real_dpdd_held_out_native"  # the check that picks the exported checkpoint of a run with `init_from`
+
+
 def train(config, minutes):
     torch.manual_seed(config["seed"])
     torch.set_num_threads(config.get("threads", 1))
-    run = HERE / "runs" / config["name"]
+    run = HERE / "runs" / config["run"]
     run.mkdir(parents=True, exist_ok=True)
     model = nets.build(config["architecture"], **config["model"])
     optimizer = torch.optim.Adam(model.parameters(), lr=config["lr"], weight_decay=config.get("weight_decay", 1e-4))
-    step, elapsed = 0, 0.0
+    step, elapsed, best = 0, 0.0, math.inf
     checkpoint = run / "last.pt"
-    data = SyntheticBatches(config["cache_dir"], config["crop"], config["seed"])
-    committed = HERE / "checkpoints" / f"{config['name']}.pt"  # the shipped model's final state, for later sittings
+    data = SyntheticBatches(config["cache_dir"], config["crop"], config["seed"], config.get("real_per_batch", 0))
+    committed = HERE / "checkpoints" / f"{config['run']}.pt"  # the exported state, for later sittings
     if checkpoint.exists() or committed.exists():
         state = torch.load(checkpoint if checkpoint.exists() else committed)
         model.load_state_dict(state["model"])
         optimizer.load_state_dict(state["optimizer"])
-        step, elapsed = state["step"], state["elapsed"]
+        step, elapsed, best = state["step"], state["elapsed"], state.get("best", math.inf)
         data.rng.bit_generator.state = state["data_rng"]
         torch.set_rng_state(state["torch_rng"])
-        print(f"resumed {config['name']} at step {step} ({elapsed / 60:.1f} min)", flush=True)
+        print(f"resumed {config['run']} at step {step} ({elapsed / 60:.1f} min)", flush=True)
+    elif "init_from" in config:
+        model.load_state_dict(torch.load(HERE / config["init_from"])["model"])
+        print(f"{config['run']} starts from {config['init_from']}", flush=True)
     model.train()
     total = config["steps"]
     log_path = run / "log.csv"
@@ -184,15 +213,36 @@ def train(config, minutes):
     log = open(log_path, "a", newline="")
     writer = csv.writer(log)
     if new_log:
-        writer.writerow(["step", "minutes", "lr", "loss", "val_mae", "val_fbeta", "smoke_mae", "smoke_fbeta"])
+        writer.writerow(["step", "minutes", "lr", "loss", "val_mae", "val_fbeta", "smoke_mae", "smoke_fbeta",
+                         "dpdd_held_out_mae", "dpdd_held_out_fbeta"])
     started = time.time()
     last_checkpoint = started
     running = None
 
+    def state_now():
+        return {"model": model.state_dict(), "optimizer": optimizer.state_dict(), "step": step,
+                "elapsed": elapsed + time.time() - started, "data_rng": data.rng.bit_generator.state,
+                "torch_rng": torch.get_rng_state(), "config": config, "best": best}
+
     def checkpoint_now():
-        save_atomic({"model": model.state_dict(), "optimizer": optimizer.state_dict(), "step": step,
-                     "elapsed": elapsed + time.time() - started, "data_rng": data.rng.bit_generator.state,
-                     "torch_rng": torch.get_rng_state(), "config": config}, checkpoint)
+        save_atomic(state_now(), checkpoint)
+
+    def validation_row():
+        """Validates (photos at their own size); keeps the best checkpoint by the held-out DPDD pairs."""
+        nonlocal best
+        figures = validate(model, config, val_count=60, card_size=False)
+        if "init_from" in config and figures[SELECTION]["mae"] < best:
+            best = figures[SELECTION]["mae"]
+            save_atomic(state_now(), run / "best.pt")
+        return [step, round((elapsed + time.time() - started) / 60, 2), f"{lr:.2e}", f"{running or math.nan:.4f}"] + [
+            f"{figures.get(check, {}).get(figure, math.nan):.4f}"
+            for check in ("synthetic_val", "real_smoke_native", SELECTION) for figure in ("mae", "fbeta")]
+
+    lr = config["lr"]
+    if step == 0 and "init_from" in config:
+        row = validation_row()
+        writer.writerow(row)
+        print(",".join(map(str, row)), flush=True)
 
     while step < total and time.time() - started < minutes * 60:
         progress = max(step / total, (elapsed + time.time() - started) / 60 / config["train_minutes"])
@@ -201,8 +251,8 @@ def train(config, minutes):
         lr = config["lr"] * (1 - progress) ** 0.9
         for group in optimizer.param_groups:
             group["lr"] = lr
-        images, labels = data.batch(config["batch"])
-        loss = deep_supervision_loss(model(images), labels)
+        images, labels, weights = data.batch(config["batch"])
+        loss = deep_supervision_loss(model(images), labels, weights)
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
         optimizer.step()
@@ -210,13 +260,9 @@ def train(config, minutes):
         running = loss.item() if running is None else 0.98 * running + 0.02 * loss.item()
         row = None
         if step % config.get("log_every", 25) == 0:
-            row = [step, round((elapsed + time.time() - started) / 60, 2), f"{lr:.2e}", f"{running:.4f}", "", "", "", ""]
+            row = [step, round((elapsed + time.time() - started) / 60, 2), f"{lr:.2e}", f"{running:.4f}"] + [""] * 6
         if step % config.get("validate_every", 500) == 0 or step == total:
-            figures = validate(model, config, val_count=60)
-            row = [step, round((elapsed + time.time() - started) / 60, 2), f"{lr:.2e}", f"{running:.4f}",
-                   f"{figures.get('synthetic_val', {}).get('mae', float('nan')):.4f}",
-                   f"{figures.get('synthetic_val', {}).get('fbeta', float('nan')):.4f}",
-                   f"{figures['real_smoke']['mae']:.4f}", f"{figures['real_smoke']['fbeta']:.4f}"]
+            row = validation_row()
             data.reload()
         if row:
             writer.writerow(row)
@@ -240,9 +286,38 @@ def write_parity_fixture(model, name, size=(64, 64)):
     y.numpy().astype("<f4").tofile(fixtures / f"{name}.output.bin")
 
 
+def training_record(config, state):
+    """What the card says about training: data, steps and wall-clock time of every stage."""
+    record = {
+        "data": "synthetic defocus renders (training/synth.py), seeds 0..; augmentation rotation/resize/flip",
+        "samples_rendered": len(glob.glob(os.path.join(config["cache_dir"], "train-*.npz"))) * 1000,
+        "steps": state["step"], "batch": config["batch"], "crop": config["crop"],
+        "wall_clock_minutes": round(state["elapsed"] / 60, 1),
+    }
+    if "init_from" not in config:
+        return record
+    before = torch.load(HERE / config["init_from"])
+    return {
+        "stages": [
+            {"run": "synthetic", "checkpoint": config["init_from"], "steps": before["step"],
+             "wall_clock_minutes": round(before["elapsed"] / 60, 1)},
+            {"run": config["run"], "steps": state["step"], "wall_clock_minutes": round(state["elapsed"] / 60, 1),
+             "real_per_batch": config.get("real_per_batch", 0),
+             "selected_by": f"{SELECTION} MAE (best of the validations every {config.get('validate_every', 500)} steps)"},
+        ],
+        "data": record["data"] + (f"; plus {config['real_per_batch']} crops per batch of the DPDD training pairs "
+                                  "(labels derived by training/real_dpdd.py, loss over their textured pixels only)"
+                                  if config.get("real_per_batch") else ""),
+        "samples_rendered": record["samples_rendered"], "batch": config["batch"], "crop": config["crop"],
+        "steps": before["step"] + state["step"],
+        "wall_clock_minutes": round((before["elapsed"] + state["elapsed"]) / 60, 1),
+    }
+
+
 def export(config):
-    run = HERE / "runs" / config["name"]
-    state = torch.load(run / "last.pt")
+    run = HERE / "runs" / config["run"]
+    selected = run / ("best.pt" if "init_from" in config else "last.pt")
+    state = torch.load(selected)
     model = nets.build(config["architecture"], **config["model"])
     model.load_state_dict(state["model"])
     model.eval()
@@ -250,7 +325,7 @@ def export(config):
     models.mkdir(exist_ok=True)
     onnx_path = models / f"{config['name']}.onnx"
     export_onnx(model, onnx_path, tuple(config["input_size"]))
-    figures = validate(model, config, val_count=300, native=True)
+    figures = validate(model, config, val_count=300)
     model.eval()
     size = tuple(config["input_size"])
     timings = []
@@ -273,22 +348,16 @@ def export(config):
         "gflops": round(nets.count_macs(model, (320, 320)) / 1e9, 3),
         "gflops_note": "multiply-accumulates at 320x320 (the convention under which VGG16 is 15.5 GFLOPs at 224x224)",
         "onnx_opset": OPSET,
-        "training": {
-            "data": "synthetic defocus renders (training/synth.py), seeds 0..; augmentation rotation/resize/flip",
-            "samples_rendered": len(glob.glob(os.path.join(config["cache_dir"], "train-*.npz"))) * 1000,
-            "steps": state["step"], "batch": config["batch"], "crop": config["crop"],
-            "wall_clock_minutes": round(state["elapsed"] / 60, 1),
-            "torch_seconds_per_320_image": round(float(np.median(timings)), 4),
-        },
+        "training": training_record(config, state) | {"torch_seconds_per_320_image": round(float(np.median(timings)), 4)},
         "validation": figures,
     }
     (models / f"{config['name']}.json").write_text(json.dumps(card, indent=2) + "\n")
     write_parity_fixture(model, config["name"])
     (HERE / "checkpoints").mkdir(exist_ok=True)
-    shutil.copyfile(run / "last.pt", HERE / "checkpoints" / f"{config['name']}.pt")
+    shutil.copyfile(selected, HERE / "checkpoints" / f"{config['run']}.pt")
     logs = models / "logs"
     logs.mkdir(exist_ok=True)
-    (logs / f"{config['name']}.csv").write_text((run / "log.csv").read_text())
+    (logs / f"{config['run']}.csv").write_text((run / "log.csv").read_text())
     print(json.dumps(card["validation"], indent=2))
 
 
