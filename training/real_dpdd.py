@@ -14,7 +14,12 @@ import numpy as np
 LABEL_WIDTH = 640
 DETAIL_KEPT = 0.5
 WINDOW_SIGMA = 6.0
-HELD_OUT_EVERY = 4  # pairs 1, 5, 9, 13 in name order are never trained on (model selection and the honest DPDD figure)
+HELD_OUT_EVERY = 4
+
+
+def is_held_out(index):
+    """Pairs 1, 5, 9, 13 in name order are never trained on (model selection and the honest DPDD figure)."""
+    return index % HELD_OUT_EVERY == 1
 
 
 def _band_energy(gray):
@@ -42,8 +47,7 @@ def pairs(root=None, subset="all"):
     "held_out"."""
     root = pathlib.Path(root or os.environ.get("BLURVIDEO_SHARED_DATA", pathlib.Path(__file__).resolve().parents[2] / "shared" / "data"))
     for index, path in enumerate(sorted((root / "real-bokeh" / "dpdd").glob("*_input.jpg"))):
-        held_out = index % HELD_OUT_EVERY == 1
-        if subset == "all" or held_out == (subset == "held_out"):
+        if subset == "all" or is_held_out(index) == (subset == "held_out"):
             focused = path.with_name(path.name.replace("_input", "_gt"))
             yield (path.name.replace("_input.jpg", ""), *derive_label(_read_rgb(path), _read_rgb(focused)))
 

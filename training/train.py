@@ -146,7 +146,7 @@ def real_photos():
     """The real photos by check name, decoded (and labelled) once per process: real-smoke, all DPDD pairs and the
     held-out DPDD pairs."""
     dpdd = [(im, mask, valid) for _, im, mask, valid in real_dpdd.pairs()]
-    held_out = [(im, mask, valid) for _, im, mask, valid in real_dpdd.pairs(subset="held_out")]
+    held_out = [pair for index, pair in enumerate(dpdd) if real_dpdd.is_held_out(index)]
     return {"real_smoke": list(real_smoke_pairs()), "real_dpdd": dpdd, "real_dpdd_held_out": held_out}
 
 
@@ -181,7 +181,7 @@ def save_atomic(state, path):
     os.replace(tmp, path)
 
 
-SELECTION = "real_dpdd_held_out_native"  # the check that picks the exported checkpoint of a run with `init_from`
+SELECTION = "real_dpdd_held_out"  # the check (at own size) that picks the exported checkpoint of a run with `init_from`
 
 
 def train(config, minutes):
@@ -230,13 +230,13 @@ def train(config, minutes):
     def validation_row():
         """Validates (photos at their own size); keeps the best checkpoint by the held-out DPDD pairs."""
         nonlocal best
-        figures = validate(model, config, val_count=60, card_size=False)
-        if "init_from" in config and figures[SELECTION]["mae"] < best:
-            best = figures[SELECTION]["mae"]
+        figures = validate(model, config, val_count=60, checks=("real_smoke", SELECTION), card_size=False)
+        if "init_from" in config and figures[SELECTION + "_native"]["mae"] < best:
+            best = figures[SELECTION + "_native"]["mae"]
             save_atomic(state_now(), run / "best.pt")
         return [step, round((elapsed + time.time() - started) / 60, 2), f"{lr:.2e}", f"{running or math.nan:.4f}"] + [
             f"{figures.get(check, {}).get(figure, math.nan):.4f}"
-            for check in ("synthetic_val", "real_smoke_native", SELECTION) for figure in ("mae", "fbeta")]
+            for check in ("synthetic_val", "real_smoke_native", SELECTION + "_native") for figure in ("mae", "fbeta")]
 
     lr = config["lr"]
     if step == 0 and "init_from" in config:
@@ -297,18 +297,17 @@ def training_record(config, state):
     if "init_from" not in config:
         return record
     before = torch.load(HERE / config["init_from"])
-    return {
-        "stages": [
-            {"run": "synthetic", "checkpoint": config["init_from"], "steps": before["step"],
-             "wall_clock_minutes": round(before["elapsed"] / 60, 1)},
-            {"run": config["run"], "steps": state["step"], "wall_clock_minutes": round(state["elapsed"] / 60, 1),
-             "real_per_batch": config.get("real_per_batch", 0),
-             "selected_by": f"{SELECTION} MAE (best of the validations every {config.get('validate_every', 500)} steps)"},
-        ],
-        "data": record["data"] + (f"; plus {config['real_per_batch']} crops per batch of the DPDD training pairs "
-                                  "(labels derived by training/real_dpdd.py, loss over their textured pixels only)"
-                                  if config.get("real_per_batch") else ""),
-        "samples_rendered": record["samples_rendered"], "batch": config["batch"], "crop": config["crop"],
+    stages = [
+        {"run": "synthetic", "checkpoint": config["init_from"], "steps": before["step"],
+         "wall_clock_minutes": round(before["elapsed"] / 60, 1)},
+        {"run": config["run"], "steps": state["step"], "wall_clock_minutes": record["wall_clock_minutes"],
+         "real_per_batch": config.get("real_per_batch", 0),
+         "selected_by": f"{SELECTION}_native MAE (best of the validations every {config.get('validate_every', 500)} steps)"},
+    ]
+    if config.get("real_per_batch"):
+        record["data"] += (f"; plus {config['real_per_batch']} crops per batch of the DPDD training pairs "
+                           "(labels derived by training/real_dpdd.py, loss over their textured pixels only)")
+    return {"stages": stages} | record | {
         "steps": before["step"] + state["step"],
         "wall_clock_minutes": round((before["elapsed"] + state["elapsed"]) / 60, 1),
     }
