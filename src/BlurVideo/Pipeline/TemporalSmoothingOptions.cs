@@ -20,8 +20,8 @@ public sealed record TemporalSmoothingOptions
 
     /// <summary>
     /// Weight of the (warped) history in [0, 1): 0 = no smoothing, closer to 1 = smoother and slower to react. The
-    /// default 0.9 was chosen on the synthetic focus pull with seed 2 (the least flicker with Fβ within 0.01; 0.7 and
-    /// 0.8 flickered more), and is reported on seed 1.
+    /// default 0.9 was chosen on the synthetic focus pull with seed 2 (the least flicker with Fβ within 0.01; 0.7
+    /// flickered more with the shipped model, 0.7 and 0.8 with the synthetic-only one), and is reported on seed 1.
     /// </summary>
     public float Strength { get; init; } = 0.9f;
 
