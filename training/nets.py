@@ -263,3 +263,29 @@ def count_macs(model, size=(320, 320)):
     for h in handles:
         h.remove()
     return macs
+
+
+def grow_from(model, smaller_state):
+    """Starts `model` from the weights of a smaller one of the same architecture — wider backbone (DeFusionNet)
+    or more blocks per stage (R²MRF) — so that it computes exactly the smaller one's function: each smaller
+    tensor fills the leading slice of its counterpart, the weights from new input channels to old output
+    channels are zero, and new residual blocks start as identities (last BatchNorm scale 0). New channels keep
+    their random initialization, so the extra capacity trains from there."""
+    own = model.state_dict()
+    unknown = sorted(set(smaller_state) - set(own))
+    if unknown:
+        raise ValueError(f"not in the grown network: {', '.join(unknown[:3])}")
+    with torch.no_grad():
+        for name, tensor in own.items():
+            small = smaller_state.get(name)
+            if small is None:
+                continue
+            if small.dim() != tensor.dim() or any(s > t for s, t in zip(small.shape, tensor.shape)):
+                raise ValueError(f"{name}: {tuple(small.shape)} does not fit in {tuple(tensor.shape)}")
+            if tensor.dim() > 1:
+                tensor[:small.shape[0]].zero_()
+            tensor[tuple(slice(0, s) for s in small.shape)].copy_(small)
+        for name, module in model.named_modules():
+            if isinstance(module, ResNeXtBlock) and f"{name}.body.3.weight" not in smaller_state:
+                module.body[3].weight.zero_()
+    model.load_state_dict(own)

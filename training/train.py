@@ -204,7 +204,7 @@ def train(config, minutes):
         torch.set_rng_state(state["torch_rng"])
         print(f"resumed {config['run']} at step {step} ({elapsed / 60:.1f} min)", flush=True)
     elif "init_from" in config:
-        model.load_state_dict(torch.load(HERE / config["init_from"])["model"])
+        nets.grow_from(model, torch.load(HERE / config["init_from"])["model"])
         print(f"{config['run']} starts from {config['init_from']}", flush=True)
     model.train()
     total = config["steps"]
@@ -286,6 +286,22 @@ def write_parity_fixture(model, name, size=(64, 64)):
     y.numpy().astype("<f4").tofile(fixtures / f"{name}.output.bin")
 
 
+def training_stages(config, state):
+    """Every stage that led to `state`, first to last (a run with `init_from` continues its checkpoint's stages)."""
+    stage = {"run": config.get("run", "synthetic"), "model": config["model"], "steps": state["step"],
+             "wall_clock_minutes": round(state["elapsed"] / 60, 1)}
+    if "init_from" not in config:
+        return [stage]
+    before = torch.load(HERE / config["init_from"])
+    earlier = training_stages(before["config"], before)
+    earlier[-1]["checkpoint"] = config["init_from"]
+    if before["config"]["model"] != config["model"]:
+        stage["grown_from"] = config["init_from"]
+    stage |= {"real_per_batch": config.get("real_per_batch", 0),
+              "selected_by": f"{SELECTION}_native MAE (best of the validations every {config.get('validate_every', 500)} steps)"}
+    return earlier + [stage]
+
+
 def training_record(config, state):
     """What the card says about training: data, steps and wall-clock time of every stage."""
     record = {
@@ -296,20 +312,13 @@ def training_record(config, state):
     }
     if "init_from" not in config:
         return record
-    before = torch.load(HERE / config["init_from"])
-    stages = [
-        {"run": "synthetic", "checkpoint": config["init_from"], "steps": before["step"],
-         "wall_clock_minutes": round(before["elapsed"] / 60, 1)},
-        {"run": config["run"], "steps": state["step"], "wall_clock_minutes": record["wall_clock_minutes"],
-         "real_per_batch": config.get("real_per_batch", 0),
-         "selected_by": f"{SELECTION}_native MAE (best of the validations every {config.get('validate_every', 500)} steps)"},
-    ]
-    if config.get("real_per_batch"):
+    stages = training_stages(config, state)
+    if any(stage.get("real_per_batch") for stage in stages):
         record["data"] += (f"; plus {config['real_per_batch']} crops per batch of the DPDD training pairs "
                            "(labels derived by training/real_dpdd.py, loss over their textured pixels only)")
     return {"stages": stages} | record | {
-        "steps": before["step"] + state["step"],
-        "wall_clock_minutes": round((before["elapsed"] + state["elapsed"]) / 60, 1),
+        "steps": sum(stage["steps"] for stage in stages),
+        "wall_clock_minutes": round(sum(stage["wall_clock_minutes"] for stage in stages), 1),
     }
 
 

@@ -59,3 +59,36 @@ def test_full_size_configurations_build():
     assert [s[-1][0].out_channels for s in defusion.stages] == [64, 128, 256, 512, 512]
     r2mrf = nets.R2MRF(width=1.0)
     assert [len(s) for s in r2mrf.stages] == [3, 4, 6, 3]
+
+
+@pytest.mark.parametrize("small,large", [
+    (small_defusion, lambda: nets.DeFusionNet(width=0.125, side_width=0.0625, steps=3)),
+    (small_r2mrf, lambda: nets.R2MRF(width=0.0625, blocks=(2, 1, 3, 2), side_channels=8, steps=6)),
+])
+def test_a_grown_network_starts_with_the_smaller_ones_function(small, large):
+    torch.manual_seed(0)
+    smaller, grown = small(), large()
+    assert sum(p.numel() for p in grown.parameters()) > sum(p.numel() for p in smaller.parameters())
+    nets.grow_from(grown, smaller.state_dict())
+    x = torch.randn(2, 3, 64, 64)
+    for mode in (True, False):
+        smaller.train(mode), grown.train(mode)
+        with torch.no_grad():
+            a, b = smaller(x), grown(x)
+        for p, q in zip(a if mode else [a], b if mode else [b]):
+            assert torch.allclose(p, q, atol=1e-5)
+    grown.train()
+    grown(x)[-1].mean().backward()
+    zeroed = grown.side[3][0][0].weight.grad[:, smaller.side[3][0][0].in_channels:] if small is small_defusion \
+        else grown.stages[2][2].body[3].weight.grad
+    assert zeroed.abs().sum() > 0, "the weights that hide the new capacity must train"
+
+
+def test_growing_refuses_a_larger_state():
+    with pytest.raises(ValueError, match="does not fit"):
+        nets.grow_from(small_defusion(), nets.DeFusionNet(width=0.125, side_width=0.0625).state_dict())
+
+
+def test_growing_refuses_another_architecture():
+    with pytest.raises(ValueError, match="not in the grown network"):
+        nets.grow_from(small_defusion(), small_r2mrf().state_dict())
