@@ -152,6 +152,7 @@ internal static class SmoothingReportCommand
                              off       on
             flicker     {off.Flicker,8:F5} {on.Flicker,8:F5}   ratio {comparison.FlickerRatio:F3} (goal <= {FlickerRatioGoal}: {(ratioMet ? "met" : "NOT met")})
             jitter      {off.Jitter,8:F5} {on.Jitter,8:F5}   ratio {comparison.JitterRatio:F3} (flicker where the raw decision held)
+            flip share  {off.DecisionFlipShare,8:F3}            (of the unsmoothed flicker, where the raw decision flipped: a filter that follows the detector keeps it)
             F-beta      {off.FBeta,8:F4} {on.FBeta,8:F4}   change {Math.Round(comparison.FBetaChange, 4) + 0.0:+0.0000;-0.0000;+0.0000} (goal >= -{FBetaLossGoal}: {(fBetaMet ? "met" : "NOT met")})
             MAE         {off.Mae,8:F4} {on.Mae,8:F4}
             IoU         {off.IoU,8:F4} {on.IoU,8:F4}
@@ -191,6 +192,7 @@ internal static class SmoothingReportCommand
         writer.WriteStartObject(name);
         writer.WriteNumber("flicker", figures.Flicker);
         writer.WriteNumber("jitter", figures.Jitter);
+        writer.WriteNumber("decision_flip_share", figures.DecisionFlipShare);
         writer.WriteNumber("fbeta", figures.FBeta);
         writer.WriteNumber("mae", figures.Mae);
         writer.WriteNumber("iou", figures.IoU);

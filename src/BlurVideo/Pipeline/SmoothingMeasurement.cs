@@ -8,10 +8,11 @@ namespace BlurVideo.Pipeline;
 /// <param name="Frames">Frames scored.</param>
 /// <param name="Flicker">Mean |m(t) − m(t−1)| over pixels whose label did not change (see <see cref="TemporalStabilityMeter"/>).</param>
 /// <param name="Jitter">The same mean over pixels where the unsmoothed decision held too (see <see cref="TemporalStabilityMeter"/>).</param>
+/// <param name="DecisionFlipShare">Share of the flicker where the unsmoothed decision flipped (see <see cref="TemporalStabilityMeter"/>).</param>
 /// <param name="FBeta">Fβ (β² = 0.3) at 0.5, blurred positive, per frame then averaged.</param>
 /// <param name="Mae">Mean absolute error per frame, averaged.</param>
 /// <param name="IoU">IoU at 0.5, blurred positive, per frame, averaged.</param>
-public sealed record StabilityFigures(int Frames, double Flicker, double Jitter, double FBeta, double Mae, double IoU);
+public sealed record StabilityFigures(int Frames, double Flicker, double Jitter, double DecisionFlipShare, double FBeta, double Mae, double IoU);
 
 /// <summary>The same clip without and with temporal smoothing.</summary>
 public sealed record SmoothingComparison(StabilityFigures Unsmoothed, StabilityFigures Smoothed)
@@ -90,7 +91,7 @@ public static class SmoothingMeasurement
         }
 
         var accuracy = meter.Accuracy();
-        return new StabilityFigures(meter.Frames, meter.Flicker, meter.Jitter, accuracy.FBeta, accuracy.Mae, accuracy.IoU);
+        return new StabilityFigures(meter.Frames, meter.Flicker, meter.Jitter, meter.DecisionFlipShare, accuracy.FBeta, accuracy.Mae, accuracy.IoU);
     }
 
     private static byte[] Decisions(ReadOnlySpan<float> map)

@@ -51,6 +51,12 @@ public sealed class TemporalStabilityMeter
     public double Jitter => _jitterPixels == 0 ? 0 : _jitterSum / _jitterPixels;
 
     /// <summary>
+    /// Share of the flicker (summed change) at label-stable pixels where the unsmoothed decision flipped: for the
+    /// unsmoothed maps, the part a filter that follows the detector's decisions cannot remove; 0 without flicker.
+    /// </summary>
+    public double DecisionFlipShare => _flickerSum == 0 ? 0 : 1 - (_jitterSum / _flickerSum);
+
+    /// <summary>
     /// Adds the next frame's map (1 = blurred), its label (1 = blurred, 0 = sharp) and the detector's unsmoothed
     /// decision for the frame (1 = its raw map ≥ 0.5); an empty <paramref name="rawDecision"/> means the map is the
     /// unsmoothed one and the decision is taken from it.

@@ -35,6 +35,7 @@ public sealed class MeasurementTests
         {
             Assert.That(meter.Flicker, Is.EqualTo((0.1 + 0.3 + 0.2) / 3).Within(1e-6));
             Assert.That(meter.Jitter, Is.EqualTo((0.1 + 0.2) / 2).Within(1e-6), "pixel 1 crossed 0.5: the decision changed");
+            Assert.That(meter.DecisionFlipShare, Is.EqualTo(0.3 / (0.1 + 0.3 + 0.2)).Within(1e-6), "pixel 1's change over all");
         });
 
         // A smoothed run is judged over the raw run's pixels: the given decisions, not the smoothed map's.
