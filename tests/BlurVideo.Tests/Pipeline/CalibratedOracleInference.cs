@@ -1,0 +1,34 @@
+using BlurVideo.Pipeline;
+using BlurVideo.Pipeline.Sources;
+
+namespace BlurVideo.Tests.Pipeline;
+
+/// <summary>
+/// A stand-in for an ideal steady model: no noise, and a blur probability that rises smoothly with the scene's
+/// true circle of confusion, crossing 0.5 exactly at the label's threshold
+/// (<c>sigmoid((radius − threshold) / softness)</c>), at quarter resolution.
+/// </summary>
+internal sealed class CalibratedOracleInference(SyntheticFocusPullScene scene, float softness) : IBlurInference
+{
+    private readonly float[] _radius = new float[scene.Width * scene.Height];
+    private readonly float _threshold = scene.Options.BlurredRadiusThreshold * scene.Width / 320f;
+    private long _sequence;
+
+    public (int Width, int Height) GetMapSize(int frameWidth, int frameHeight) => (frameWidth / 4, frameHeight / 4);
+
+    public void Preprocess(VideoFrame frame) => _sequence = frame.SequenceNumber;
+
+    public void Infer(BlurMap destination, CancellationToken cancellationToken)
+    {
+        scene.RenderBlurRadius(_sequence, _radius);
+        var values = destination.Values;
+        for (var y = 0; y < destination.Height; y++)
+        {
+            for (var x = 0; x < destination.Width; x++)
+            {
+                var radius = _radius[(((y * 4) + 2) * scene.Width) + (x * 4) + 2];
+                values[(y * destination.Width) + x] = 1f / (1f + MathF.Exp(-(radius - _threshold) / softness));
+            }
+        }
+    }
+}
