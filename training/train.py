@@ -228,10 +228,11 @@ def train(config, minutes):
         save_atomic(state_now(), checkpoint)
 
     def validation_row():
-        """Validates (photos at their own size); keeps the best checkpoint by the held-out DPDD pairs."""
+        """Validates (photos at their own size); keeps the best trained checkpoint by the held-out DPDD pairs (step 0,
+        the starting point, is the reference: a grown network computes exactly its smaller one's function there)."""
         nonlocal best
         figures = validate(model, config, val_count=60, checks=("real_smoke", SELECTION), card_size=False)
-        if "init_from" in config and figures[SELECTION + "_native"]["mae"] < best:
+        if "init_from" in config and step > 0 and figures[SELECTION + "_native"]["mae"] < best:
             best = figures[SELECTION + "_native"]["mae"]
             save_atomic(state_now(), run / "best.pt")
         return [step, round((elapsed + time.time() - started) / 60, 2), f"{lr:.2e}", f"{running or math.nan:.4f}"] + [
@@ -298,7 +299,7 @@ def training_stages(config, state):
     if before["config"]["model"] != config["model"]:
         stage["grown_from"] = config["init_from"]
     stage |= {"real_per_batch": config.get("real_per_batch", 0),
-              "selected_by": f"{SELECTION}_native MAE (best of the validations every {config.get('validate_every', 500)} steps)"}
+              "selected_by": f"{SELECTION}_native MAE (best of the validations every {config.get('validate_every', 500)} steps after step 0)"}
     return earlier + [stage]
 
 
