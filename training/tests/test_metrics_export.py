@@ -46,3 +46,15 @@ def test_valid_mask_leaves_pixels_out():
     s = metrics.score_image(blur, mask, valid)
     assert s["mae"] == 0 and s["fbeta"] == pytest.approx(1)
     assert metrics.score_image(blur, mask)["mae"] == pytest.approx(0.5)
+
+
+def test_export_flushes_denormal_weights_to_zero():
+    import torch
+    from export import flush_denormals
+    layer = torch.nn.Conv2d(1, 1, 3)
+    with torch.no_grad():
+        layer.weight[0, 0, 0, 0] = 1e-40
+        layer.weight[0, 0, 0, 1] = 1e-20
+    flush_denormals(layer)
+    assert layer.weight[0, 0, 0, 0] == 0
+    assert layer.weight[0, 0, 0, 1] == torch.tensor(1e-20)
