@@ -6,8 +6,9 @@
 Loss: pixel-wise binary cross-entropy on every intermediate map and on the final one, all weights 1 (over the
 pixels that carry a label: all of a synthetic render, the textured part of a DPDD crop).
 Augmentation (as in R²MRF): random rotation, resizing and horizontal flip, on top of the synthesizer.
-A config with `init_from` starts from another run's checkpoint (weights only) and may mix `real_per_batch` crops
-of the DPDD training pairs into every batch; the held-out DPDD pairs then pick the exported checkpoint.
+A config with `init_from` starts from another run's checkpoint (weights only, possibly of a smaller network of the
+same architecture: `nets.grow_from`) and may mix `real_per_batch` crops of the DPDD training pairs into every
+batch; the held-out DPDD pairs then pick the exported checkpoint.
 The poly learning-rate schedule runs on progress = max(step / steps, minutes / train_minutes), so a run
 fits its wall-clock budget. A checkpoint is written every `checkpoint_minutes` and when a sitting ends; the
 loss curve and validation figures go to runs/<name>/log.csv.
@@ -314,8 +315,9 @@ def training_record(config, state):
     if "init_from" not in config:
         return record
     stages = training_stages(config, state)
-    if any(stage.get("real_per_batch") for stage in stages):
-        record["data"] += (f"; plus {config['real_per_batch']} crops per batch of the DPDD training pairs "
+    real_per_batch = max(stage.get("real_per_batch", 0) for stage in stages)
+    if real_per_batch:
+        record["data"] += (f"; plus {real_per_batch} crops per batch of the DPDD training pairs "
                            "(labels derived by training/real_dpdd.py, loss over their textured pixels only)")
     return {"stages": stages} | record | {
         "steps": sum(stage["steps"] for stage in stages),

@@ -5,7 +5,7 @@ import torch
 
 import metrics
 import nets
-from export import export_onnx
+from export import export_onnx, flush_denormals
 
 
 def test_perfect_and_inverted_maps():
@@ -49,8 +49,6 @@ def test_valid_mask_leaves_pixels_out():
 
 
 def test_export_flushes_denormal_weights_to_zero():
-    import torch
-    from export import flush_denormals
     layer = torch.nn.Conv2d(1, 1, 3)
     with torch.no_grad():
         layer.weight[0, 0, 0, 0] = 1e-40

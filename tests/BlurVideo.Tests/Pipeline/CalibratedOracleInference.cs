@@ -11,7 +11,6 @@ namespace BlurVideo.Tests.Pipeline;
 internal sealed class CalibratedOracleInference(SyntheticFocusPullScene scene, float softness) : IBlurInference
 {
     private readonly float[] _radius = new float[scene.Width * scene.Height];
-    private readonly float _threshold = scene.Options.BlurredRadiusThreshold * scene.Width / 320f;
     private long _sequence;
 
     public (int Width, int Height) GetMapSize(int frameWidth, int frameHeight) => (frameWidth / 4, frameHeight / 4);
@@ -27,7 +26,7 @@ internal sealed class CalibratedOracleInference(SyntheticFocusPullScene scene, f
             for (var x = 0; x < destination.Width; x++)
             {
                 var radius = _radius[(((y * 4) + 2) * scene.Width) + (x * 4) + 2];
-                values[(y * destination.Width) + x] = 1f / (1f + MathF.Exp(-(radius - _threshold) / softness));
+                values[(y * destination.Width) + x] = 1f / (1f + MathF.Exp(-(radius - scene.BlurredRadiusThresholdPixels) / softness));
             }
         }
     }

@@ -109,6 +109,9 @@ public sealed class SyntheticFocusPullScene
         return NearDioptres + ((FarDioptres - NearDioptres) * triangle);
     }
 
+    /// <summary>The circle-of-confusion radius, in pixels at the scene's size, above which a pixel is labelled blurred.</summary>
+    public float BlurredRadiusThresholdPixels => _options.BlurredRadiusThreshold * _radiusScale;
+
     /// <summary>Circle-of-confusion radius in pixels of layer 0 (background), 1 (panel) or 2 (ball) at a frame.</summary>
     public float BlurRadius(long frameIndex, int layer) =>
         _options.BlurRadiusPerDioptre * _radiusScale * MathF.Abs(FocusDioptres(frameIndex) - LayerDioptres[layer]);
@@ -146,7 +149,7 @@ public sealed class SyntheticFocusPullScene
             throw new ArgumentException("The label buffer is smaller than the scene.", nameof(label));
         }
 
-        var threshold = _options.BlurredRadiusThreshold * _radiusScale;
+        var threshold = BlurredRadiusThresholdPixels;
         Span<byte> blurred = stackalloc byte[LayerCount];
         for (var layer = 0; layer < LayerCount; layer++)
         {
