@@ -19,11 +19,62 @@ struct bv_temporal_aligner {
     cv::Mat flow;           // flow size, 2 x float: (u, v) in flow pixels
     cv::Mat map_flow;       // map size, 2 x float: flow resized to the map (only when the sizes differ)
     cv::Mat sample_points;  // map size, 2 x float: where each warped pixel reads the previous map
+    cv::Mat flow_points;    // flow size, 2 x float: where each pixel of the current frame reads the previous one
+    cv::Mat warped_gray;    // flow size, GRAY8: the previous frame moved by the flow
+    cv::Mat warp_difference;
+    cv::Mat still_error;    // flow size, float: local mean of |current - previous|
+    cv::Mat warp_error;     // flow size, float: local mean of |current - warped previous|
     bool has_previous = false;
     cv::Size previous_frame_size;
 };
 
 using namespace bv;
+
+namespace {
+
+// Window (flow pixels) and margin (grey levels) of the zero-motion test below. The margin is about two standard
+// deviations of a 7x7 mean of |noise difference| at the synthetic source's sensor noise (2 grey levels).
+constexpr int motion_test_window = 7;
+constexpr float zero_motion_margin = 0.5f;
+
+// points(p) = p + flow(p) * scale; returns the summed length of the scaled displacements.
+double sample_points(const cv::Mat& flow, float scale_x, float scale_y, cv::Mat& points) {
+    double motion = 0;
+    for (int y = 0; y < flow.rows; ++y) {
+        const cv::Vec2f* displacement = flow.ptr<cv::Vec2f>(y);
+        cv::Vec2f* point = points.ptr<cv::Vec2f>(y);
+        for (int x = 0; x < flow.cols; ++x) {
+            const float u = displacement[x][0] * scale_x;
+            const float v = displacement[x][1] * scale_y;
+            point[x] = cv::Vec2f(static_cast<float>(x) + u, static_cast<float>(y) + v);
+            motion += std::sqrt(u * u + v * v);
+        }
+    }
+    return motion;
+}
+
+// DIS finds some motion everywhere: in flat, blurred or noisy regions of a still scene it wanders by fractions of
+// a pixel, and warping by it shifts a history that should stay put. Where the previous frame, unmoved, matches the
+// current one about as well as the previous frame moved by the flow (local mean absolute grey difference), the
+// flow is set to zero. Needs a.difference = |current - previous|.
+void keep_flow_where_it_explains_the_frame(bv_temporal_aligner& a) {
+    sample_points(a.flow, 1.0f, 1.0f, a.flow_points);
+    cv::remap(a.previous_gray, a.warped_gray, a.flow_points, cv::noArray(), cv::INTER_LINEAR, cv::BORDER_REPLICATE);
+    cv::absdiff(a.current_gray, a.warped_gray, a.warp_difference);
+    const cv::Size window(motion_test_window, motion_test_window);
+    cv::boxFilter(a.difference, a.still_error, CV_32F, window, cv::Point(-1, -1), true, cv::BORDER_REPLICATE);
+    cv::boxFilter(a.warp_difference, a.warp_error, CV_32F, window, cv::Point(-1, -1), true, cv::BORDER_REPLICATE);
+    for (int y = 0; y < a.flow.rows; ++y) {
+        const float* still = a.still_error.ptr<float>(y);
+        const float* moved = a.warp_error.ptr<float>(y);
+        cv::Vec2f* displacement = a.flow.ptr<cv::Vec2f>(y);
+        for (int x = 0; x < a.flow.cols; ++x) {
+            if (still[x] <= moved[x] + zero_motion_margin) displacement[x] = cv::Vec2f(0.0f, 0.0f);
+        }
+    }
+}
+
+}  // namespace
 
 extern "C" {
 
@@ -67,6 +118,11 @@ int32_t bv_temporal_aligner_create(int32_t map_width, int32_t map_height, int32_
         created->flow.create(created->flow_size, CV_32FC2);
         if (created->flow_size != created->map_size) created->map_flow.create(created->map_size, CV_32FC2);
         created->sample_points.create(created->map_size, CV_32FC2);
+        created->flow_points.create(created->flow_size, CV_32FC2);
+        created->warped_gray.create(created->flow_size, CV_8UC1);
+        created->warp_difference.create(created->flow_size, CV_8UC1);
+        created->still_error.create(created->flow_size, CV_32FC1);
+        created->warp_error.create(created->flow_size, CV_32FC1);
         *aligner = created.release();
         return BV_OK;
     });
@@ -112,6 +168,7 @@ int32_t bv_temporal_aligner_align(bv_temporal_aligner* aligner, const uint8_t* b
             // (stale or uninitialised values would steer or even crash it).
             a.flow.setTo(cv::Scalar::all(0));
             a.flow_estimator->calc(a.current_gray, a.previous_gray, a.flow);
+            keep_flow_where_it_explains_the_frame(a);
             const cv::Mat* flow = &a.flow;
             float scale_x = 1.0f;
             float scale_y = 1.0f;
@@ -121,17 +178,7 @@ int32_t bv_temporal_aligner_align(bv_temporal_aligner* aligner, const uint8_t* b
                 scale_x = static_cast<float>(a.map_size.width) / static_cast<float>(a.flow_size.width);
                 scale_y = static_cast<float>(a.map_size.height) / static_cast<float>(a.flow_size.height);
             }
-            double motion = 0;
-            for (int y = 0; y < a.map_size.height; ++y) {
-                const cv::Vec2f* displacement = flow->ptr<cv::Vec2f>(y);
-                cv::Vec2f* point = a.sample_points.ptr<cv::Vec2f>(y);
-                for (int x = 0; x < a.map_size.width; ++x) {
-                    const float u = displacement[x][0] * scale_x;
-                    const float v = displacement[x][1] * scale_y;
-                    point[x] = cv::Vec2f(static_cast<float>(x) + u, static_cast<float>(y) + v);
-                    motion += std::sqrt(u * u + v * v);
-                }
-            }
+            const double motion = sample_points(*flow, scale_x, scale_y, a.sample_points);
             cv::remap(previous, warped, a.sample_points, cv::noArray(), cv::INTER_LINEAR, cv::BORDER_REPLICATE);
             *alignment = bv_alignment{1, scene_change, static_cast<float>(motion / a.map_size.area())};
         }
