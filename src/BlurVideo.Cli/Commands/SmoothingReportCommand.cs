@@ -10,8 +10,8 @@ using Microsoft.ML.OnnxRuntime;
 namespace BlurVideo.Cli.Commands;
 
 /// <summary>
-/// <c>blurvideo smoothing-report</c>: runs the synthetic focus-pull clip through the detector without and with
-/// temporal smoothing (same frames) and reports flicker and accuracy against the clip's ground truth.
+/// <c>blurvideo smoothing-report</c>: runs a synthetic clip (by default the focus pull) through the detector without
+/// and with temporal smoothing (same frames) and reports flicker and accuracy against the clip's ground truth.
 /// </summary>
 internal static class SmoothingReportCommand
 {
@@ -53,6 +53,19 @@ internal static class SmoothingReportCommand
             HelpName = "N",
             DefaultValueFactory = _ => new SyntheticSceneOptions().Seed,
         };
+        var clip = new Option<string>("--clip")
+        {
+            Description = "pull (default): the focus pull with the moving ball; hold: focus held at the near end, the ball moving; "
+                + "still: nothing moves, frames differ only by sensor noise.",
+            HelpName = "pull|hold|still",
+            DefaultValueFactory = _ => "pull",
+        }.AcceptOnlyFromAmong("pull", "hold", "still");
+        var motionCompensation = new Option<string>("--motion-compensation")
+        {
+            Description = "on (default): warp the history by optical flow before blending; off: blend in place (for comparison).",
+            HelpName = "on|off",
+            DefaultValueFactory = _ => "on",
+        }.AcceptOnlyFromAmong("on", "off");
         var json = new Option<FileInfo>("--json")
         {
             Description = "Write the figures of both runs to this JSON file.",
@@ -64,7 +77,7 @@ internal static class SmoothingReportCommand
             "Measure temporal smoothing on the synthetic focus-pull clip: flicker (mean |m(t) - m(t-1)| over pixels whose "
             + "label did not change), F-beta, MAE and IoU against the clip's ground truth, without and with smoothing.")
         {
-            model, frames, strength, changeThreshold, seed, json,
+            model, frames, strength, changeThreshold, seed, clip, motionCompensation, json,
         };
         frames.Validators.Add(result =>
         {
@@ -92,16 +105,28 @@ internal static class SmoothingReportCommand
             parseResult,
             parseResult.GetRequiredValue(model),
             parseResult.GetValue(frames),
-            new SyntheticSceneOptions { Seed = parseResult.GetValue(seed) },
+            Scene(parseResult.GetRequiredValue(clip), parseResult.GetValue(seed)),
             TemporalSmoothingOptions.Default with
             {
                 Strength = parseResult.GetValue(strength),
                 ChangeThreshold = parseResult.GetValue(changeThreshold),
+                MotionCompensation = parseResult.GetRequiredValue(motionCompensation) == "on",
             },
             parseResult.GetValue(json),
             cancellationToken));
         return command;
     }
+
+    private static SyntheticSceneOptions Scene(string clip, int seed) => new()
+    {
+        Seed = seed,
+        PullFocus = clip == "pull",
+        MoveBall = clip != "still",
+    };
+
+    private static string Describe(SyntheticSceneOptions scene) =>
+        (scene.PullFocus ? "synthetic focus pull" : scene.MoveBall ? "synthetic clip, focus held" : "synthetic still clip")
+        + string.Create(CultureInfo.InvariantCulture, $" {scene.Width}x{scene.Height}, seed {scene.Seed}");
 
     private static async Task<int> RunAsync(
         ParseResult parseResult, string model, int frames, SyntheticSceneOptions scene, TemporalSmoothingOptions smoothing, FileInfo? json,
@@ -114,8 +139,9 @@ internal static class SmoothingReportCommand
             using var detector = new BlurDetector(new BlurDetectorOptions { Model = model });
             await output.WriteLineAsync(string.Create(
                 CultureInfo.InvariantCulture,
-                $"Model {detector.Model.Name} on {detector.ActiveProvider}; synthetic focus pull {scene.Width}x{scene.Height} seed {scene.Seed}, "
-                + $"{frames} frames, smoothing strength {smoothing.Strength}, change threshold {smoothing.ChangeThreshold}")).ConfigureAwait(false);
+                $"Model {detector.Model.Name} on {detector.ActiveProvider}; {Describe(scene)}, {frames} frames, smoothing strength "
+                + $"{smoothing.Strength}, change threshold {smoothing.ChangeThreshold}, motion compensation "
+                + $"{(smoothing.MotionCompensation ? "on" : "off")}")).ConfigureAwait(false);
             var comparison = await SmoothingMeasurement.CompareAsync(detector, scene, frames, smoothing, cancellationToken)
                 .ConfigureAwait(false);
 
@@ -173,10 +199,11 @@ internal static class SmoothingReportCommand
         using var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true });
         writer.WriteStartObject();
         writer.WriteString("model", modelName);
-        writer.WriteString("source", $"synthetic focus pull {scene.Width}x{scene.Height}, seed {scene.Seed}");
+        writer.WriteString("source", Describe(scene));
         writer.WriteNumber("frames", comparison.Unsmoothed.Frames);
         writer.WriteNumber("strength", smoothing.Strength);
         writer.WriteNumber("change_threshold", smoothing.ChangeThreshold);
+        writer.WriteBoolean("motion_compensation", smoothing.MotionCompensation);
         WriteFigures(writer, "off", comparison.Unsmoothed);
         WriteFigures(writer, "on", comparison.Smoothed);
         writer.WriteNumber("flicker_ratio", comparison.FlickerRatio);

@@ -59,6 +59,38 @@ public sealed class SmoothingReportCommandTests
     }
 
     [Test]
+    public async Task The_still_clip_without_motion_compensation_is_what_the_report_names_and_measures()
+    {
+        var jsonPath = Path.Combine(_folder, "still.json");
+
+        var (exitCode, output, error) = await InvokeAsync(
+            "smoothing-report", "--model", TinyModel, "--frames", "8", "--clip", "still", "--motion-compensation", "off", "--json", jsonPath);
+
+        TestContext.Out.WriteLine(output);
+        Assert.That(exitCode, Is.EqualTo(ExitCodes.Success), error);
+        using var document = JsonDocument.Parse(await File.ReadAllTextAsync(jsonPath));
+        var report = document.RootElement;
+        Assert.Multiple(() =>
+        {
+            Assert.That(report.GetProperty("source").GetString(), Does.StartWith("synthetic still clip"));
+            Assert.That(report.GetProperty("motion_compensation").GetBoolean(), Is.False);
+            Assert.That(output, Does.Contain("motion compensation off"));
+            // Nothing moves: every change is noise, and in-place smoothing removes most of it.
+            Assert.That(report.GetProperty("off").GetProperty("flicker").GetDouble(), Is.GreaterThan(0));
+            Assert.That(report.GetProperty("flicker_ratio").GetDouble(), Is.LessThan(0.5));
+        });
+    }
+
+    [Test]
+    public async Task An_unknown_clip_is_rejected_before_anything_runs()
+    {
+        var (exitCode, _, error) = await InvokeAsync("smoothing-report", "--model", TinyModel, "--clip", "pan");
+
+        Assert.That(exitCode, Is.Not.Zero);
+        Assert.That(error, Does.Contain("pan"));
+    }
+
+    [Test]
     public async Task Strength_outside_zero_to_one_is_rejected_before_anything_runs()
     {
         var (exitCode, _, error) = await InvokeAsync("smoothing-report", "--model", TinyModel, "--strength", "1");

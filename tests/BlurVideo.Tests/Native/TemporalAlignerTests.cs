@@ -47,7 +47,7 @@ public sealed class TemporalAlignerTests
         // textured, blurred and flat by turns: where DIS alone finds wandering sub-pixel motion).
         var scene = new SyntheticFocusPullScene(new SyntheticSceneOptions
         {
-            Width = FrameWidth, Height = FrameHeight, FocusPullPeriodFrames = 1_000_000, MotionPeriodFrames = 1_000_000, NoiseLevel = 3f,
+            Width = FrameWidth, Height = FrameHeight, PullFocus = false, MoveBall = false, NoiseLevel = 3f,
         });
         var first = new byte[FrameWidth * FrameHeight * 3];
         var second = new byte[first.Length];

@@ -37,6 +37,26 @@ public sealed class SyntheticFocusPullSceneTests
         Assert.That(label[(5 * scene.Width) + scene.Width - 5], Is.EqualTo(backgroundLabel), "top-right corner: background");
     }
 
+    [Test]
+    public void Held_focus_and_a_resting_ball_leave_only_the_sensor_noise_changing()
+    {
+        var moving = new SyntheticFocusPullScene();
+        var still = new SyntheticFocusPullScene(new SyntheticSceneOptions { PullFocus = false, MoveBall = false });
+        var stillLabel = new byte[still.Width * still.Height];
+        still.RenderLabel(0, stillLabel);
+        var laterLabel = new byte[stillLabel.Length];
+        still.RenderLabel(37, laterLabel);
+        Assert.Multiple(() =>
+        {
+            Assert.That(moving.FocusDioptres(37), Is.Not.EqualTo(moving.FocusDioptres(0)));
+            Assert.That(moving.BallCentre(37), Is.Not.EqualTo(moving.BallCentre(0)));
+            Assert.That(still.FocusDioptres(37), Is.EqualTo(moving.FocusDioptres(0)), "held at the near end");
+            Assert.That(still.BallCentre(37), Is.EqualTo(moving.BallCentre(0)));
+            Assert.That(laterLabel, Is.EqualTo(stillLabel));
+            Assert.That(Render(still, 37), Is.Not.EqualTo(Render(still, 0)), "the noise differs per frame");
+        });
+    }
+
     [TestCase(0)]
     [TestCase(35)]
     [TestCase(50)]

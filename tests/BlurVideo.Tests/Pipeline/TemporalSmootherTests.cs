@@ -151,7 +151,7 @@ public sealed class TemporalSmootherTests
     public void Motion_compensation_by_optical_flow_follows_a_moving_object()
     {
         // The ball is in focus (sharp, 0) in front of a blurred scene (1) and crosses the frame quickly.
-        var scene = new SyntheticFocusPullScene(new SyntheticSceneOptions { Width = 320, Height = 240, FocusPullPeriodFrames = 100000, MotionPeriodFrames = 48, NoiseLevel = 1 });
+        var scene = new SyntheticFocusPullScene(new SyntheticSceneOptions { Width = 320, Height = 240, PullFocus = false, MotionPeriodFrames = 48, NoiseLevel = 1 });
         var pool = new FramePool(scene.Width, scene.Height);
         var maps = new BlurMapPool(80, 60);
         var fullLabel = new byte[scene.Width * scene.Height];

@@ -12,8 +12,14 @@ public sealed record SyntheticSceneOptions
 
     public double FramesPerSecond { get; init; } = 25;
 
+    /// <summary>Whether focus sweeps from near to far and back; false: it stays at the near end (1.1 dioptres).</summary>
+    public bool PullFocus { get; init; } = true;
+
     /// <summary>Frames for one focus pull from near to far and back.</summary>
     public int FocusPullPeriodFrames { get; init; } = 100;
+
+    /// <summary>Whether the ball moves; false: it stays where it is at frame 0.</summary>
+    public bool MoveBall { get; init; } = true;
 
     /// <summary>Frames for one back-and-forth pass of the moving object.</summary>
     public int MotionPeriodFrames { get; init; } = 160;
@@ -103,6 +109,11 @@ public sealed class SyntheticFocusPullScene
     /// <summary>Focus distance of a frame in dioptres (1 / metres): sweeps between 1.1 (near) and 0.1 (far).</summary>
     public float FocusDioptres(long frameIndex)
     {
+        if (!_options.PullFocus)
+        {
+            return NearDioptres;
+        }
+
         var period = _options.FocusPullPeriodFrames;
         var phase = (float)(frameIndex % period) / period;
         var triangle = phase < 0.5f ? phase * 2f : 2f - (phase * 2f);
@@ -198,7 +209,7 @@ public sealed class SyntheticFocusPullScene
     /// <summary>Centre of the moving ball at a frame, in pixels.</summary>
     public (float X, float Y) BallCentre(long frameIndex)
     {
-        var angle = 2 * Math.PI * (frameIndex % _options.MotionPeriodFrames) / _options.MotionPeriodFrames;
+        var angle = _options.MoveBall ? 2 * Math.PI * (frameIndex % _options.MotionPeriodFrames) / _options.MotionPeriodFrames : 0;
         return ((float)(_options.Width * (0.5 + (0.32 * Math.Sin(angle)))), (float)(_options.Height * (0.6 + (0.08 * Math.Sin(2 * angle)))));
     }
 
