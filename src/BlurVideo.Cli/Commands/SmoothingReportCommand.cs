@@ -18,6 +18,9 @@ internal static class SmoothingReportCommand
     /// <summary>One full focus pull of the default synthetic scene (near to far and back).</summary>
     public const int DefaultFrames = 100;
 
+    /// <summary>Amplitude of the pan clip's camera pan (pixels; up to 1.6 px per frame).</summary>
+    public const int PanClipPixels = 40;
+
     /// <summary>Goal of issue 5: smoothed flicker at most half the unsmoothed flicker.</summary>
     public const double FlickerRatioGoal = 0.5;
 
@@ -56,10 +59,10 @@ internal static class SmoothingReportCommand
         var clip = new Option<string>("--clip")
         {
             Description = "pull (default): the focus pull with the moving ball; hold: focus held at the near end, the ball moving; "
-                + "still: nothing moves, frames differ only by sensor noise.",
-            HelpName = "pull|hold|still",
+                + $"pan: as hold, and the camera pans {PanClipPixels} px either way; still: nothing moves, frames differ only by sensor noise.",
+            HelpName = "pull|hold|pan|still",
             DefaultValueFactory = _ => "pull",
-        }.AcceptOnlyFromAmong("pull", "hold", "still");
+        }.AcceptOnlyFromAmong("pull", "hold", "pan", "still");
         var motionCompensation = new Option<string>("--motion-compensation")
         {
             Description = "on (default): warp the history by optical flow before blending; off: blend in place (for comparison).",
@@ -122,10 +125,13 @@ internal static class SmoothingReportCommand
         Seed = seed,
         PullFocus = clip == "pull",
         MoveBall = clip != "still",
+        CameraPanPixels = clip == "pan" ? PanClipPixels : 0,
     };
 
     private static string Describe(SyntheticSceneOptions scene) =>
-        (scene.PullFocus ? "synthetic focus pull" : scene.MoveBall ? "synthetic clip, focus held" : "synthetic still clip")
+        (scene.PullFocus ? "synthetic focus pull"
+            : scene.CameraPanPixels > 0 ? "synthetic camera pan, focus held"
+            : scene.MoveBall ? "synthetic clip, focus held" : "synthetic still clip")
         + string.Create(CultureInfo.InvariantCulture, $" {scene.Width}x{scene.Height}, seed {scene.Seed}");
 
     private static async Task<int> RunAsync(

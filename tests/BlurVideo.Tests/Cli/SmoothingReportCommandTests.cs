@@ -84,10 +84,10 @@ public sealed class SmoothingReportCommandTests
     [Test]
     public async Task An_unknown_clip_is_rejected_before_anything_runs()
     {
-        var (exitCode, _, error) = await InvokeAsync("smoothing-report", "--model", TinyModel, "--clip", "pan");
+        var (exitCode, _, error) = await InvokeAsync("smoothing-report", "--model", TinyModel, "--clip", "zoom");
 
         Assert.That(exitCode, Is.Not.Zero);
-        Assert.That(error, Does.Contain("pan"));
+        Assert.That(error, Does.Contain("zoom"));
     }
 
     [Test]

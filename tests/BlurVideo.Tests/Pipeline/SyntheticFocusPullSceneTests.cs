@@ -57,6 +57,39 @@ public sealed class SyntheticFocusPullSceneTests
         });
     }
 
+    [Test]
+    public void A_camera_pan_slides_the_whole_picture_and_its_labels_sideways()
+    {
+        var scene = new SyntheticFocusPullScene(new SyntheticSceneOptions { PullFocus = false, MoveBall = false, NoiseLevel = 0, CameraPanPixels = 24 });
+        const int later = 12;
+        var shift = scene.CameraPan(later) - scene.CameraPan(0);
+        Assert.That(shift, Is.InRange(8, 24), "the camera moved right by this many pixels");
+        var (first, second) = (Render(scene, 0), Render(scene, later));
+        var (firstLabel, secondLabel) = (new byte[scene.Width * scene.Height], new byte[scene.Width * scene.Height]);
+        scene.RenderLabel(0, firstLabel);
+        scene.RenderLabel(later, secondLabel);
+        Assert.That(scene.BallCentre(later).X, Is.EqualTo(scene.BallCentre(0).X - shift).Within(1e-3f));
+
+        var margin = 12; // the widest blur disk reaches this far in from the frame's edges
+        long compared = 0, different = 0;
+        for (var y = margin; y < scene.Height - margin; y++)
+        {
+            for (var x = margin; x < scene.Width - margin - shift; x++)
+            {
+                var now = (y * scene.Width) + x;
+                var before = now + shift;
+                Assert.That(secondLabel[now], Is.EqualTo(firstLabel[before]), $"label at ({x}, {y})");
+                for (var c = 0; c < 3; c++)
+                {
+                    different += Math.Abs(second[(now * 3) + c] - first[(before * 3) + c]) > 1 ? 1 : 0;
+                    compared++;
+                }
+            }
+        }
+
+        Assert.That(different, Is.LessThan(compared / 1000), "pixels that did not just slide");
+    }
+
     [TestCase(0)]
     [TestCase(35)]
     [TestCase(50)]

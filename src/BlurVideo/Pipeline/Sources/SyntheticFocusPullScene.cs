@@ -21,8 +21,14 @@ public sealed record SyntheticSceneOptions
     /// <summary>Whether the ball moves; false: it stays where it is at frame 0.</summary>
     public bool MoveBall { get; init; } = true;
 
-    /// <summary>Frames for one back-and-forth pass of the moving object.</summary>
+    /// <summary>Frames for one back-and-forth pass of the moving object (and of the camera pan).</summary>
     public int MotionPeriodFrames { get; init; } = 160;
+
+    /// <summary>
+    /// Amplitude of a horizontal camera pan, in whole pixels at 320 pixels of width: the whole scene slides left and
+    /// right by up to this much, once per <see cref="MotionPeriodFrames"/>. 0 (the default): the camera stays still.
+    /// </summary>
+    public int CameraPanPixels { get; init; }
 
     /// <summary>Circle-of-confusion radius, in pixels at 320 pixels of width, for one dioptre of defocus.</summary>
     public float BlurRadiusPerDioptre { get; init; } = 7f;
@@ -43,6 +49,8 @@ public sealed record SyntheticSceneOptions
         ArgumentOutOfRangeException.ThrowIfNegative(BlurRadiusPerDioptre, nameof(BlurRadiusPerDioptre));
         ArgumentOutOfRangeException.ThrowIfNegative(BlurredRadiusThreshold, nameof(BlurredRadiusThreshold));
         ArgumentOutOfRangeException.ThrowIfNegative(NoiseLevel, nameof(NoiseLevel));
+        ArgumentOutOfRangeException.ThrowIfNegative(CameraPanPixels, nameof(CameraPanPixels));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(CameraPanPixels, 64, nameof(CameraPanPixels));
     }
 }
 
@@ -51,7 +59,8 @@ public sealed record SyntheticSceneOptions
 /// different depths (a far background, a panel at mid distance, a near ball that moves across the frame)
 /// seen through a thin lens whose focus sweeps from near to far and back. Each layer is blurred with a
 /// disk-shaped point-spread function whose radius is its circle of confusion, and layers are composited
-/// back to front with blurred (occlusion-aware) alpha. A pixel's label is "blurred" when the
+/// back to front with blurred (occlusion-aware) alpha; optionally the camera pans, moving everything. A pixel's
+/// label is "blurred" when the
 /// circle of confusion of the front-most layer covering it exceeds a threshold.
 /// </summary>
 /// <remarks>
@@ -70,6 +79,8 @@ public sealed class SyntheticFocusPullScene
 
     private readonly SyntheticSceneOptions _options;
     private readonly float _radiusScale;
+    private readonly int _panPixels;
+    private readonly int _textureWidth;
     private readonly float[] _background;
     private readonly float[] _panel;
     private readonly float[] _ballTexture;
@@ -88,8 +99,10 @@ public sealed class SyntheticFocusPullScene
         var height = _options.Height;
         _radiusScale = width / 320f;
         var random = new Random(_options.Seed);
-        _background = MakeNoiseTexture(random, width, height, cell: Math.Max(4, width / 16), octaves: 5);
-        _panel = MakeCheckerTexture(random, width, height, cell: Math.Max(3, width / 40));
+        _panPixels = (int)MathF.Round(_options.CameraPanPixels * _radiusScale);
+        _textureWidth = width + (2 * _panPixels);
+        _background = MakeNoiseTexture(random, _textureWidth, height, cell: Math.Max(4, width / 16), octaves: 5);
+        _panel = MakeCheckerTexture(random, _textureWidth, height, cell: Math.Max(3, width / 40));
         _ballTextureSize = (2 * BallRadius) + 2;
         _ballTexture = MakeNoiseTexture(random, _ballTextureSize, _ballTextureSize, cell: Math.Max(3, width / 64), octaves: 3);
         _composite = new float[width * height * 3];
@@ -168,11 +181,12 @@ public sealed class SyntheticFocusPullScene
         }
 
         var (ballX, ballY) = BallCentre(frameIndex);
+        var pan = CameraPan(frameIndex);
         for (var y = 0; y < height; y++)
         {
             for (var x = 0; x < width; x++)
             {
-                label[(y * width) + x] = blurred[FrontLayer(x, y, ballX, ballY)];
+                label[(y * width) + x] = blurred[FrontLayer(x, y, ballX, ballY, pan)];
             }
         }
     }
@@ -197,36 +211,41 @@ public sealed class SyntheticFocusPullScene
         }
 
         var (ballX, ballY) = BallCentre(frameIndex);
+        var pan = CameraPan(frameIndex);
         for (var y = 0; y < height; y++)
         {
             for (var x = 0; x < width; x++)
             {
-                radius[(y * width) + x] = layerRadius[FrontLayer(x, y, ballX, ballY)];
+                radius[(y * width) + x] = layerRadius[FrontLayer(x, y, ballX, ballY, pan)];
             }
         }
     }
 
-    /// <summary>Centre of the moving ball at a frame, in pixels.</summary>
+    /// <summary>Centre of the moving ball at a frame, in pixels of the frame (the camera's pan included).</summary>
     public (float X, float Y) BallCentre(long frameIndex)
     {
         var angle = _options.MoveBall ? 2 * Math.PI * (frameIndex % _options.MotionPeriodFrames) / _options.MotionPeriodFrames : 0;
-        return ((float)(_options.Width * (0.5 + (0.32 * Math.Sin(angle)))), (float)(_options.Height * (0.6 + (0.08 * Math.Sin(2 * angle)))));
+        return ((float)(_options.Width * (0.5 + (0.32 * Math.Sin(angle)))) - CameraPan(frameIndex), (float)(_options.Height * (0.6 + (0.08 * Math.Sin(2 * angle)))));
     }
 
+    /// <summary>How far the camera has panned right at a frame, in whole pixels: the scene appears moved left by as much.</summary>
+    public int CameraPan(long frameIndex) =>
+        (int)MathF.Round(_panPixels * MathF.Sin(2 * MathF.PI * (frameIndex % _options.MotionPeriodFrames) / _options.MotionPeriodFrames));
+
     /// <summary>The layer that covers a pixel at least half: 2 (ball) over 1 (panel) over 0 (background).</summary>
-    private int FrontLayer(int x, int y, float ballX, float ballY)
+    private int FrontLayer(int x, int y, float ballX, float ballY, int pan)
     {
         if (BallAlpha(x, y, ballX, ballY) >= 0.5f)
         {
             return 2;
         }
 
-        return PanelAlpha(x, y) >= 0.5f ? 1 : 0;
+        return PanelAlpha(x + pan, y) >= 0.5f ? 1 : 0;
     }
 
     private float PanelAlpha(float x, float y)
     {
-        // A rounded rectangle with a one-pixel anti-aliased edge.
+        // A rounded rectangle with a one-pixel anti-aliased edge, in scene coordinates (x: frame x + pan).
         float left = 0.08f * Width, right = 0.50f * Width, top = 0.12f * Height, bottom = 0.72f * Height;
         var corner = 0.05f * Width;
         var cx = (left + right) / 2;
@@ -253,13 +272,14 @@ public sealed class SyntheticFocusPullScene
         var grow = (int)MathF.Ceiling(radius) + 1;
         int x0, y0, x1, y1;
         var (ballX, ballY) = BallCentre(frameIndex);
+        var pan = CameraPan(frameIndex);
         switch (layer)
         {
             case 0:
                 (x0, y0, x1, y1) = (0, 0, width, height);
                 break;
             case 1:
-                (x0, y0, x1, y1) = ((int)(0.08f * width) - 1, (int)(0.12f * height) - 1, (int)(0.50f * width) + 2, (int)(0.72f * height) + 2);
+                (x0, y0, x1, y1) = ((int)(0.08f * width) - 1 - pan, (int)(0.12f * height) - 1, (int)(0.50f * width) + 2 - pan, (int)(0.72f * height) + 2);
                 break;
             default:
                 (x0, y0, x1, y1) = ((int)(ballX - BallRadius) - 2, (int)(ballY - BallRadius) - 2, (int)(ballX + BallRadius) + 3, (int)(ballY + BallRadius) + 3);
@@ -283,13 +303,13 @@ public sealed class SyntheticFocusPullScene
                 if (layer == 0)
                 {
                     alpha = 1f;
-                    var t = ((y * width) + x) * 3;
+                    var t = ((y * _textureWidth) + x + pan + _panPixels) * 3;
                     (r, g, b) = (_background[t], _background[t + 1], _background[t + 2]);
                 }
                 else if (layer == 1)
                 {
-                    alpha = PanelAlpha(x, y);
-                    var t = ((y * width) + x) * 3;
+                    alpha = PanelAlpha(x + pan, y);
+                    var t = ((y * _textureWidth) + x + pan + _panPixels) * 3;
                     (r, g, b) = (_panel[t], _panel[t + 1], _panel[t + 2]);
                 }
                 else
