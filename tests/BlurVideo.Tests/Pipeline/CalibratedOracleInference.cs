@@ -6,14 +6,14 @@ namespace BlurVideo.Tests.Pipeline;
 /// <summary>
 /// A stand-in for an ideal steady model: no noise, and a blur probability that rises smoothly with the scene's
 /// true circle of confusion, crossing 0.5 exactly at the label's threshold
-/// (<c>sigmoid((radius − threshold) / softness)</c>), at quarter resolution.
+/// (<c>sigmoid((radius − threshold) / softness)</c>), at 1 / <paramref name="downscale"/> of the frame's size.
 /// </summary>
-internal sealed class CalibratedOracleInference(SyntheticFocusPullScene scene, float softness) : IBlurInference
+internal sealed class CalibratedOracleInference(SyntheticFocusPullScene scene, float softness, int downscale = 4) : IBlurInference
 {
     private readonly float[] _radius = new float[scene.Width * scene.Height];
     private long _sequence;
 
-    public (int Width, int Height) GetMapSize(int frameWidth, int frameHeight) => (frameWidth / 4, frameHeight / 4);
+    public (int Width, int Height) GetMapSize(int frameWidth, int frameHeight) => (frameWidth / downscale, frameHeight / downscale);
 
     public void Preprocess(VideoFrame frame) => _sequence = frame.SequenceNumber;
 
@@ -25,7 +25,7 @@ internal sealed class CalibratedOracleInference(SyntheticFocusPullScene scene, f
         {
             for (var x = 0; x < destination.Width; x++)
             {
-                var radius = _radius[(((y * 4) + 2) * scene.Width) + (x * 4) + 2];
+                var radius = _radius[(((y * downscale) + (downscale / 2)) * scene.Width) + (x * downscale) + (downscale / 2)];
                 values[(y * destination.Width) + x] = 1f / (1f + MathF.Exp(-(radius - scene.BlurredRadiusThresholdPixels) / softness));
             }
         }

@@ -50,4 +50,26 @@ public sealed class SmoothingMeasurementTests
             Assert.That(comparison.FlickerRatio, Is.GreaterThan(0.5), "but cannot halve a drift that has no noise in it");
         });
     }
+
+    /// <summary>
+    /// The other end: a model whose map is the label itself has no flicker at label-stable pixels, and any filter
+    /// with memory adds some after every label change. The ratio goal can only be met by models that are noisy.
+    /// </summary>
+    [Test]
+    public async Task An_exact_model_has_no_flicker_to_halve_and_smoothing_can_only_add_some()
+    {
+        var scene = new SyntheticSceneOptions();
+        var inference = new CalibratedOracleInference(new SyntheticFocusPullScene(scene), softness: 1e-4f, downscale: 1);
+
+        var comparison = await SmoothingMeasurement.CompareAsync(inference, scene, frames: 50, TemporalSmoothingOptions.Default);
+
+        TestContext.Out.WriteLine($"unsmoothed {comparison.Unsmoothed}");
+        TestContext.Out.WriteLine($"smoothed   {comparison.Smoothed}");
+        Assert.Multiple(() =>
+        {
+            Assert.That(comparison.Unsmoothed.FBeta, Is.EqualTo(1).Within(1e-9), "the map is the label");
+            Assert.That(comparison.Unsmoothed.Flicker, Is.LessThan(1e-6));
+            Assert.That(comparison.Smoothed.Flicker, Is.GreaterThan(0), "the history lags every label change");
+        });
+    }
 }
