@@ -7,18 +7,22 @@ import torch
 OPSET = 17
 
 
-def flush_denormals(model):
-    """Zeroes weights too small for a normal float32 (weight decay leaves dead weights there): a CPU computes with
-    denormal numbers many times slower, and they change no output."""
+NEGLIGIBLE_WEIGHT = 1e-12
+
+
+def flush_negligible_weights(model):
+    """Zeroes the dead weights weight decay leaves behind (|w| < 1e-12). They change no output (the shipped maps are
+    bit-identical with them gone) but their products with activations are denormal floats, which a CPU computes many
+    times slower: r2mrf-s ran at half the speed of the larger r2mrf-m in ONNX Runtime because of them."""
     with torch.no_grad():
         for tensor in model.state_dict().values():
             if tensor.is_floating_point():
-                tensor[tensor.abs() < torch.finfo(tensor.dtype).tiny] = 0
+                tensor[tensor.abs() < NEGLIGIBLE_WEIGHT] = 0
 
 
 def export_onnx(model, path, input_size):
     model.eval()
-    flush_denormals(model)
+    flush_negligible_weights(model)
     h, w = input_size
     dummy = torch.zeros(1, 3, h, w)
     torch.onnx.export(

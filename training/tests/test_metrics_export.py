@@ -1,11 +1,12 @@
 import numpy as np
 import onnx
+from onnx import numpy_helper
 import pytest
 import torch
 
 import metrics
 import nets
-from export import export_onnx, flush_denormals
+from export import export_onnx
 
 
 def test_perfect_and_inverted_maps():
@@ -48,11 +49,14 @@ def test_valid_mask_leaves_pixels_out():
     assert metrics.score_image(blur, mask)["mae"] == pytest.approx(0.5)
 
 
-def test_export_flushes_denormal_weights_to_zero():
-    layer = torch.nn.Conv2d(1, 1, 3)
+def test_export_zeroes_negligible_weights_and_keeps_small_ones(tmp_path):
+    model = torch.nn.Sequential(torch.nn.Conv2d(3, 2, 3, padding=1), torch.nn.BatchNorm2d(2)).eval()
     with torch.no_grad():
-        layer.weight[0, 0, 0, 0] = 1e-40
-        layer.weight[0, 0, 0, 1] = 1e-20
-    flush_denormals(layer)
-    assert layer.weight[0, 0, 0, 0] == 0
-    assert layer.weight[0, 0, 0, 1] == torch.tensor(1e-20)
+        model[0].weight[0, 0, 0, :] = torch.tensor([1e-40, 1e-20, 1e-6])
+    path = tmp_path / "m.onnx"
+    export_onnx(model, path, (32, 32))
+    weights = [numpy_helper.to_array(i) for i in onnx.load(str(path)).graph.initializer]
+    conv = next(w for w in weights if w.shape == (2, 3, 3, 3))
+    assert conv[0, 0, 0, 0] == 0 and conv[0, 0, 0, 1] == 0
+    assert conv[0, 0, 0, 2] == pytest.approx(1e-6, rel=1e-3)
+    assert not any(((w != 0) & (np.abs(w) < 1e-12)).any() for w in weights if w.dtype == np.float32)
