@@ -1,3 +1,5 @@
+import pathlib
+
 import numpy as np
 import onnx
 from onnx import numpy_helper
@@ -6,7 +8,7 @@ import torch
 
 import metrics
 import nets
-from export import export_onnx
+from export import NEGLIGIBLE_WEIGHT, export_onnx
 
 
 def test_perfect_and_inverted_maps():
@@ -59,4 +61,12 @@ def test_export_zeroes_negligible_weights_and_keeps_small_ones(tmp_path):
     conv = next(w for w in weights if w.shape == (2, 3, 3, 3))
     assert conv[0, 0, 0, 0] == 0 and conv[0, 0, 0, 1] == 0
     assert conv[0, 0, 0, 2] == pytest.approx(1e-6, rel=1e-3)
-    assert not any(((w != 0) & (np.abs(w) < 1e-12)).any() for w in weights if w.dtype == np.float32)
+    assert not any(((w != 0) & (np.abs(w) < NEGLIGIBLE_WEIGHT)).any() for w in weights if w.dtype == np.float32)
+
+
+@pytest.mark.parametrize("path", sorted((pathlib.Path(__file__).resolve().parents[2] / "models").glob("*.onnx")),
+                         ids=lambda path: path.stem)
+def test_shipped_model_has_no_negligible_weights(path):
+    weights = [numpy_helper.to_array(i) for i in onnx.load(str(path)).graph.initializer]
+    negligible = sum(int(((w != 0) & (np.abs(w) < NEGLIGIBLE_WEIGHT)).sum()) for w in weights if w.dtype == np.float32)
+    assert negligible == 0
