@@ -60,8 +60,7 @@ public sealed record SyntheticSceneOptions
 /// seen through a thin lens whose focus sweeps from near to far and back. Each layer is blurred with a
 /// disk-shaped point-spread function whose radius is its circle of confusion, and layers are composited
 /// back to front with blurred (occlusion-aware) alpha; optionally the camera pans, moving everything. A pixel's
-/// label is "blurred" when the
-/// circle of confusion of the front-most layer covering it exceeds a threshold.
+/// label is "blurred" when the circle of confusion of the front-most layer covering it exceeds a threshold.
 /// </summary>
 /// <remarks>
 /// Deterministic: the same options give the same pixels for the same frame index, in any order.
