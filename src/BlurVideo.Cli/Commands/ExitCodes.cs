@@ -4,7 +4,6 @@ internal static class ExitCodes
 {
     public const int Success = 0;
     public const int Failure = 1;
-    public const int NotYetAvailable = 3;
 
     /// <summary>Stopped by Ctrl+C (128 + SIGINT, as shells report it); the outputs hold what was done.</summary>
     public const int Interrupted = 130;
