@@ -76,8 +76,6 @@ public sealed class VideoFrame : IDisposable
         }
     }
 
-    internal bool IsRented => Volatile.Read(ref _rented) == 1;
-
     internal void MarkRented()
     {
         SequenceNumber = 0;
