@@ -113,10 +113,6 @@ def srgb_to_linear(x):
     return np.power(np.clip(x, 0, 1), 2.2).astype(np.float32)
 
 
-def linear_to_srgb(x):
-    return np.power(np.clip(x, 0, 1), 1 / 2.2).astype(np.float32)
-
-
 @functools.lru_cache(maxsize=None)
 def photo_paths():
     sharp = DATA_ROOT / "sharp"
