@@ -57,16 +57,22 @@ def test_export_zeroes_negligible_weights_and_keeps_small_ones(tmp_path):
         model[0].weight[0, 0, 0, :] = torch.tensor([1e-40, 1e-20, 1e-6])
     path = tmp_path / "m.onnx"
     export_onnx(model, path, (32, 32))
-    weights = [numpy_helper.to_array(i) for i in onnx.load(str(path)).graph.initializer]
-    conv = next(w for w in weights if w.shape == (2, 3, 3, 3))
+    conv = next(w for w in onnx_weights(path) if w.shape == (2, 3, 3, 3))
     assert conv[0, 0, 0, 0] == 0 and conv[0, 0, 0, 1] == 0
     assert conv[0, 0, 0, 2] == pytest.approx(1e-6, rel=1e-3)
-    assert not any(((w != 0) & (np.abs(w) < NEGLIGIBLE_WEIGHT)).any() for w in weights if w.dtype == np.float32)
+    assert negligible_weights(path) == 0
 
 
 @pytest.mark.parametrize("path", sorted((pathlib.Path(__file__).resolve().parents[2] / "models").glob("*.onnx")),
                          ids=lambda path: path.stem)
 def test_shipped_model_has_no_negligible_weights(path):
-    weights = [numpy_helper.to_array(i) for i in onnx.load(str(path)).graph.initializer]
-    negligible = sum(int(((w != 0) & (np.abs(w) < NEGLIGIBLE_WEIGHT)).sum()) for w in weights if w.dtype == np.float32)
-    assert negligible == 0
+    assert negligible_weights(path) == 0
+
+
+def onnx_weights(path):
+    return [numpy_helper.to_array(i) for i in onnx.load(str(path)).graph.initializer]
+
+
+def negligible_weights(path):
+    """How many float weights of an ONNX file are non-zero but below NEGLIGIBLE_WEIGHT."""
+    return sum(int(((w != 0) & (np.abs(w) < NEGLIGIBLE_WEIGHT)).sum()) for w in onnx_weights(path) if w.dtype == np.float32)
