@@ -4,15 +4,23 @@ Both return, in training mode, every intermediate prediction (logits at the inpu
 supervision) followed by the final fused logits; in eval mode they return only sigmoid(final), the shipped
 `blur` map with 1 = blurred.
 
-Deviations from the papers, forced by training from scratch on a CPU (no ImageNet weights here):
-batch normalization after every backbone convolution (folded into the convolutions by ONNX Runtime at load),
-and width/depth multipliers so the same code builds the full networks and small real-time variants.
+Backbones: the papers' VGG16 (DeFusionNet) and ResNeXt (R²MRF), trained from scratch here, with batch normalization
+after every convolution (folded by ONNX Runtime at load) and width/depth multipliers so the same code builds the
+full networks and small real-time variants; or, with `backbone="resnet18"`, the ImageNet-trained ResNet-18 of
+`backbone.py` for both (the only ImageNet weights available here; a documented deviation). On ResNet-18 DeFusionNet
+takes its side features from conv1, layer1 … layer4 and a stride-1 pool5 (scales 2 … 32), R²MRF its five layers from
+conv1, layer1 … layer4 as it does from ResNeXt.
 """
 from __future__ import annotations
 
 import torch
 import torch.nn.functional as F
 from torch import nn
+
+from backbone import ResNet18Trunk
+
+# The detectors' trunk: ImageNet ResNet-18 with one block of layer4 (its other two are 9.4 M of 15.9 M parameters).
+RESNET18_DETECTOR_BLOCKS = (2, 2, 2, 1)
 
 
 def scaled(channels, width, minimum=8):
@@ -63,25 +71,31 @@ class DeFusionNet(nn.Module):
     (cross-layer), reduces channels back to each layer's count, recomputes FSHF/FSEF, `steps` times; each layer
     predicts at each step; the final map fuses the 6 last-step maps with one conv."""
 
-    SCALES = (1, 2, 4, 8, 16, 32)
-
-    def __init__(self, width=1.0, side_width=None, fused_channels=None, steps=3, fuse_scale=1):
+    def __init__(self, width=1.0, side_width=None, fused_channels=None, steps=3, fuse_scale=1, backbone="vgg16",
+                 trunk_blocks=None):
         super().__init__()
         self.steps = steps
         self.fuse_scale = fuse_scale  # FSHF/FSEF resolution: input size / fuse_scale (1 = the paper's)
-        stages, cin = [], 3
-        for channels, convs in VGG16_STAGES:
-            cout = scaled(channels, width)
-            stages.append(nn.Sequential(*[conv_bn_relu(cin if i == 0 else cout, cout) for i in range(convs)]))
-            cin = cout
-        self.stages = nn.ModuleList(stages)
-        backbone = [scaled(c, width) for c, _ in VGG16_STAGES]
-        backbone.append(backbone[-1])  # pool5
+        if backbone == "resnet18":
+            # conv1, layer1 … layer4 and a pool5 (3×3 max pool, stride 1, as DeepLab keeps pool5 at its layer's size)
+            self.trunk = ResNet18Trunk(trunk_blocks or RESNET18_DETECTOR_BLOCKS)
+            self.scales = (2, 4, 8, 16, 32, 32)
+            backbone_channels = list(self.trunk.channels) + [self.trunk.channels[-1]]
+        else:
+            stages, cin = [], 3
+            for channels, convs in VGG16_STAGES:
+                cout = scaled(channels, width)
+                stages.append(nn.Sequential(*[conv_bn_relu(cin if i == 0 else cout, cout) for i in range(convs)]))
+                cin = cout
+            self.stages = nn.ModuleList(stages)
+            self.scales = (1, 2, 4, 8, 16, 32)
+            backbone_channels = [scaled(c, width) for c, _ in VGG16_STAGES]
+            backbone_channels.append(backbone_channels[-1])  # pool5
         side_width = side_width or width
         self.side_channels = [scaled(c, side_width) for c in (64, 128, 256, 256, 256, 256)]
         fused = fused_channels or scaled(64, side_width)
         self.side = nn.ModuleList(nn.Sequential(conv_bn_relu(b, s), conv_bn_relu(s, s))
-                                  for b, s in zip(backbone, self.side_channels))
+                                  for b, s in zip(backbone_channels, self.side_channels))
         self.fuse_shallow = nn.Sequential(Conv1x1(sum(self.side_channels[:3]), fused), nn.ReLU(inplace=True))
         self.fuse_deep = nn.Sequential(Conv1x1(sum(self.side_channels[3:]), fused), nn.ReLU(inplace=True))
         self.refine = nn.ModuleList(nn.Sequential(Conv1x1(s + fused, s), nn.ReLU(inplace=True),
@@ -91,7 +105,7 @@ class DeFusionNet(nn.Module):
         self.final = nn.Conv2d(len(self.side_channels), 1, 3, padding=1)
 
     def _fused(self, layers):
-        ups = [self._rescale(x, scale) for x, scale in zip(layers, self.SCALES)]
+        ups = [self._rescale(x, scale) for x, scale in zip(layers, self.scales)]
         return self.fuse_shallow(torch.cat(ups[:3], 1)), self.fuse_deep(torch.cat(ups[3:], 1))
 
     def _rescale(self, x, scale):
@@ -105,21 +119,26 @@ class DeFusionNet(nn.Module):
             return downsample_by(fused, scale // self.fuse_scale)
         return upsample_to(fused, self.fuse_scale // scale)
 
-    def forward(self, image):
+    def _backbone(self, image):
+        if hasattr(self, "trunk"):
+            layers = self.trunk(image)
+            return layers + [F.max_pool2d(layers[-1], 3, 1, 1)]
         layers, x = [], image
         for i, stage in enumerate(self.stages):
             x = stage(x if i == 0 else F.max_pool2d(x, 2))
             layers.append(x)
-        layers.append(F.max_pool2d(x, 2))
-        layers = [side(f) for side, f in zip(self.side, layers)]
+        return layers + [F.max_pool2d(x, 2)]
+
+    def forward(self, image):
+        layers = [side(f) for side, f in zip(self.side, self._backbone(image))]
         outputs = []
         for _ in range(self.steps):
             shallow, deep = self._fused(layers)
             layers = [refine(torch.cat([f, self._to_layer(deep if i < 3 else shallow, scale)], 1))
-                      for i, (refine, f, scale) in enumerate(zip(self.refine, layers, self.SCALES))]
-            maps = [upsample_to(predict(f), scale) for predict, f, scale in zip(self.predict, layers, self.SCALES)]
+                      for i, (refine, f, scale) in enumerate(zip(self.refine, layers, self.scales))]
+            maps = [upsample_to(predict(f), scale) for predict, f, scale in zip(self.predict, layers, self.scales)]
             outputs.extend(maps)
-        final = self.final(torch.cat(outputs[-len(self.SCALES):], 1))
+        final = self.final(torch.cat(outputs[-len(self.scales):], 1))
         if self.training:
             return outputs + [final]
         return torch.sigmoid(final)
@@ -185,40 +204,50 @@ class R2MRF(nn.Module):
 
     SCALES = (2, 4, 8, 16, 32)
 
-    def __init__(self, width=1.0, blocks=RESNEXT50_BLOCKS, cardinality=32, side_channels=None, steps=6):
+    def __init__(self, width=1.0, blocks=RESNEXT50_BLOCKS, cardinality=32, side_channels=None, steps=6,
+                 backbone="resnext", trunk_blocks=None):
         super().__init__()
         self.steps = steps
-        stem = scaled(64, width)
-        self.conv1 = conv_bn_relu(3, stem, 7, 2)
-        outs = [scaled(c, width) for c in (256, 512, 1024, 2048)]
-        bottlenecks = [scaled(c, width) for c in (128, 256, 512, 1024)]
-        stages, cin = [], stem
-        for i, (count, cout, bottleneck) in enumerate(zip(blocks, outs, bottlenecks)):
-            groups = max(1, min(cardinality, bottleneck // 4))
-            while bottleneck % groups:
-                groups -= 1
-            stride = 1 if i == 0 else 2
-            stages.append(nn.Sequential(*[ResNeXtBlock(cin if j == 0 else cout, cout, bottleneck, groups,
-                                                       stride if j == 0 else 1) for j in range(count)]))
-            cin = cout
-        self.stages = nn.ModuleList(stages)
+        if backbone == "resnet18":
+            self.trunk = ResNet18Trunk(trunk_blocks or RESNET18_DETECTOR_BLOCKS)
+            channels = self.trunk.channels
+        else:
+            stem = scaled(64, width)
+            self.conv1 = conv_bn_relu(3, stem, 7, 2)
+            outs = [scaled(c, width) for c in (256, 512, 1024, 2048)]
+            bottlenecks = [scaled(c, width) for c in (128, 256, 512, 1024)]
+            stages, cin = [], stem
+            for i, (count, cout, bottleneck) in enumerate(zip(blocks, outs, bottlenecks)):
+                groups = max(1, min(cardinality, bottleneck // 4))
+                while bottleneck % groups:
+                    groups -= 1
+                stride = 1 if i == 0 else 2
+                stages.append(nn.Sequential(*[ResNeXtBlock(cin if j == 0 else cout, cout, bottleneck, groups,
+                                                           stride if j == 0 else 1) for j in range(count)]))
+                cin = cout
+            self.stages = nn.ModuleList(stages)
+            channels = [stem] + outs
         side = side_channels or scaled(32, width * 2)
-        self.reduce = nn.ModuleList(nn.Sequential(Conv1x1(c, side), nn.ReLU(inplace=True))
-                                    for c in [stem] + outs)
+        self.reduce = nn.ModuleList(nn.Sequential(Conv1x1(c, side), nn.ReLU(inplace=True)) for c in channels)
         self.amdf = nn.Sequential(nn.Conv2d(5 * side, side, 3, padding=1), nn.ReLU(inplace=True))
         self.initial = nn.ModuleList(Conv1x1(side, 1) for _ in self.SCALES)
         self.rrm = nn.ModuleList(ResidualRefinementModule(side, side, side) for _ in self.SCALES)
         self.fuse = nn.Sequential(nn.Conv2d(len(self.SCALES), 16, 3, padding=1), nn.ReLU(inplace=True),
                                   Conv1x1(16, 1))
 
-    def forward(self, image):
+    def _backbone(self, image):
+        if hasattr(self, "trunk"):
+            return self.trunk(image)
         x = self.conv1(image)
         layers = [x]
         x = F.max_pool2d(x, 3, 2, 1)
         for stage in self.stages:
             x = stage(x)
             layers.append(x)
-        layers = [reduce(f) for reduce, f in zip(self.reduce, layers)]
+        return layers
+
+    def forward(self, image):
+        layers = [reduce(f) for reduce, f in zip(self.reduce, self._backbone(image))]
         amdf = self.amdf(torch.cat([layers[0]] + [upsample_to(f, s // 2) for f, s in zip(layers[1:], self.SCALES[1:])], 1))
         outputs, last = [], []
         for i, (f, scale) in enumerate(zip(layers, self.SCALES)):

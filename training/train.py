@@ -31,6 +31,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+import backbone
 import metrics
 import nets
 import real_dpdd
@@ -49,9 +50,18 @@ def load_config(path):
     return config
 
 
-def normalize(rgb_uint8):
+def input_normalization(config):
+    """The card's (mean, std): ImageNet's for the scratch backbones; for the ResNet-18 trunk, the values under which
+    the normalized input is exactly what the pretrained weights expect (backbone.py)."""
+    if config["model"].get("backbone") == "resnet18":
+        return backbone.CARD_MEAN, backbone.CARD_STD
+    return MEAN, STD
+
+
+def normalize(rgb_uint8, normalization=(MEAN, STD)):
+    mean, std = normalization
     x = torch.from_numpy(rgb_uint8).float().div_(255.0)
-    x = (x - torch.tensor(MEAN)) / torch.tensor(STD)
+    x = (x - torch.tensor(mean)) / torch.tensor(std)
     return x.permute(0, 3, 1, 2).contiguous() if x.ndim == 4 else x.permute(2, 0, 1).contiguous()
 
 
@@ -76,8 +86,9 @@ class SyntheticBatches:
     """Random batches from the rendered caches with rotation, resizing and flips, plus `real_per_batch` crops of
     the DPDD training pairs (their derived labels, scored only where valid)."""
 
-    def __init__(self, cache_dir, crop, seed, real_per_batch=0):
+    def __init__(self, cache_dir, crop, seed, real_per_batch=0, normalization=(MEAN, STD)):
         self.cache_dir, self.crop, self.real_per_batch = cache_dir, crop, real_per_batch
+        self.normalization = normalization
         self.rng = np.random.default_rng(seed)
         self.images = self.labels = None
         self.reload()
@@ -107,7 +118,7 @@ class SyntheticBatches:
 
     def batch(self, size):
         samples = [self.sample(real=i < self.real_per_batch) for i in range(size)]
-        images = normalize(np.stack([s[0] for s in samples]))
+        images = normalize(np.stack([s[0] for s in samples]), self.normalization)
         labels = torch.from_numpy(np.stack([s[1] for s in samples]).astype(np.float32) / 255.0)[:, None]
         weights = torch.from_numpy(np.stack([s[2] for s in samples]).astype(np.float32))[:, None]
         return images, labels, weights
@@ -124,11 +135,11 @@ def native_size(h, w):
     return max(32, round(h / 32) * 32), max(32, round(w / 32) * 32)
 
 
-def predict(model, rgb_uint8, size=None):
+def predict(model, rgb_uint8, size=None, normalization=(MEAN, STD)):
     """Blur map (HxW float, 1 = blurred) for one RGB image, run at `size` (None: native) and resized back."""
     h, w = rgb_uint8.shape[:2]
     size = size or native_size(h, w)
-    x = normalize(cv2.resize(rgb_uint8, (size[1], size[0]), interpolation=cv2.INTER_LINEAR))[None]
+    x = normalize(cv2.resize(rgb_uint8, (size[1], size[0]), interpolation=cv2.INTER_LINEAR), normalization)[None]
     with torch.no_grad():
         out = model(x)[0, 0].numpy()
     return cv2.resize(out, (w, h), interpolation=cv2.INTER_LINEAR)
@@ -160,17 +171,19 @@ def validate(model, config, val_count=100, checks=("real_smoke", "real_dpdd", "r
     by the DESIGN protocol, at each photo's own size (`<check>_native`) and, with `card_size`, at the card's."""
     model.eval()
     size = tuple(config["input_size"])
+    normalization = input_normalization(config)
     results = {}
     val_path = os.path.join(config["cache_dir"], "val.npz")
     if os.path.exists(val_path):
         val = np.load(val_path)
-        pairs = ((predict(model, im, size), lb) for im, lb in zip(val["images"][:val_count], val["labels"][:val_count]))
+        pairs = ((predict(model, im, size, normalization), lb)
+                 for im, lb in zip(val["images"][:val_count], val["labels"][:val_count]))
         results["synthetic_val"] = summary(metrics.score_dataset(pairs))
     photos = real_photos()
     sizes = {"": size, "_native": None} if card_size else {"_native": None}
     for suffix, at in sizes.items():
         for check in checks:
-            pairs = ((predict(model, pair[0], at), *pair[1:]) for pair in photos[check])
+            pairs = ((predict(model, pair[0], at, normalization), *pair[1:]) for pair in photos[check])
             results[check + suffix] = summary(metrics.score_dataset(pairs))
     model.train()
     return results
@@ -182,7 +195,32 @@ def save_atomic(state, path):
     os.replace(tmp, path)
 
 
-SELECTION = "real_dpdd_held_out"  # the check (at own size) that picks the exported checkpoint of a run with `init_from`
+SELECTION = "real_dpdd_held_out"  # the check (at own size) that picks the exported checkpoint of a selecting run
+
+
+def selects_checkpoint(config):
+    """Runs that start from trained weights (another run's, or ImageNet's) export the checkpoint the held-out DPDD
+    pairs pick; a run from scratch exports its last state."""
+    return "init_from" in config or "pretrained" in config
+
+
+def build_model(config):
+    """The network of `config`, with its frozen trunk parameters (`frozen`: names under `trunk.`) marked."""
+    model = nets.build(config["architecture"], **config["model"])
+    for name, parameter in model.named_parameters():
+        if any(name.startswith(f"trunk.{prefix}.") for prefix in config.get("frozen", ())):
+            parameter.requires_grad_(False)
+    return model
+
+
+def optimizer_for(model, config):
+    """Adam; the pretrained trunk learns at `trunk_lr_scale` × the head's rate (the group's `lr_scale`)."""
+    trunk = [p for n, p in model.named_parameters() if p.requires_grad and n.startswith("trunk.")]
+    head = [p for n, p in model.named_parameters() if p.requires_grad and not n.startswith("trunk.")]
+    groups = [{"params": head, "lr_scale": 1.0}]
+    if trunk:
+        groups.append({"params": trunk, "lr_scale": config.get("trunk_lr_scale", 1.0)})
+    return torch.optim.Adam(groups, lr=config["lr"], weight_decay=config.get("weight_decay", 1e-4))
 
 
 def train(config, minutes):
@@ -190,11 +228,12 @@ def train(config, minutes):
     torch.set_num_threads(config.get("threads", 1))
     run = HERE / "runs" / config["run"]
     run.mkdir(parents=True, exist_ok=True)
-    model = nets.build(config["architecture"], **config["model"])
-    optimizer = torch.optim.Adam(model.parameters(), lr=config["lr"], weight_decay=config.get("weight_decay", 1e-4))
+    model = build_model(config)
+    optimizer = optimizer_for(model, config)
     step, elapsed, best = 0, 0.0, math.inf
     checkpoint = run / "last.pt"
-    data = SyntheticBatches(config["cache_dir"], config["crop"], config["seed"], config.get("real_per_batch", 0))
+    data = SyntheticBatches(config["cache_dir"], config["crop"], config["seed"], config.get("real_per_batch", 0),
+                            input_normalization(config))
     committed = HERE / "checkpoints" / f"{config['run']}.pt"  # the exported state, for later sittings
     if checkpoint.exists() or committed.exists():
         state = torch.load(checkpoint if checkpoint.exists() else committed)
@@ -207,6 +246,9 @@ def train(config, minutes):
     elif "init_from" in config:
         nets.grow_from(model, torch.load(HERE / config["init_from"])["model"])
         print(f"{config['run']} starts from {config['init_from']}", flush=True)
+    elif config.get("pretrained") == "imagenet":
+        model.trunk.load_imagenet()
+        print(f"{config['run']} starts from the ImageNet-trained ResNet-18 ({backbone.package_file()})", flush=True)
     model.train()
     total = config["steps"]
     log_path = run / "log.csv"
@@ -233,7 +275,7 @@ def train(config, minutes):
         the starting point, is the reference: a grown network computes exactly its smaller one's function there)."""
         nonlocal best
         figures = validate(model, config, val_count=60, checks=("real_smoke", SELECTION), card_size=False)
-        if "init_from" in config and step > 0 and figures[SELECTION + "_native"]["mae"] < best:
+        if selects_checkpoint(config) and step > 0 and figures[SELECTION + "_native"]["mae"] < best:
             best = figures[SELECTION + "_native"]["mae"]
             save_atomic(state_now(), run / "best.pt")
         return [step, round((elapsed + time.time() - started) / 60, 2), f"{lr:.2e}", f"{running or math.nan:.4f}"] + [
@@ -241,7 +283,7 @@ def train(config, minutes):
             for check in ("synthetic_val", "real_smoke_native", SELECTION + "_native") for figure in ("mae", "fbeta")]
 
     lr = config["lr"]
-    if step == 0 and "init_from" in config:
+    if step == 0 and selects_checkpoint(config):
         row = validation_row()
         writer.writerow(row)
         print(",".join(map(str, row)), flush=True)
@@ -252,7 +294,7 @@ def train(config, minutes):
             break
         lr = config["lr"] * (1 - progress) ** 0.9
         for group in optimizer.param_groups:
-            group["lr"] = lr
+            group["lr"] = lr * group.get("lr_scale", 1.0)
         images, labels, weights = data.batch(config["batch"])
         loss = deep_supervision_loss(model(images), labels, weights)
         optimizer.zero_grad(set_to_none=True)
@@ -293,6 +335,12 @@ def training_stages(config, state):
     stage = {"run": config.get("run", "synthetic"), "model": config["model"], "steps": state["step"],
              "wall_clock_minutes": round(state["elapsed"] / 60, 1)}
     if "init_from" not in config:
+        if "pretrained" in config:
+            stage |= {"pretrained": f"{config['pretrained']}: {backbone.PACKAGE} {backbone.VERSION} (NuGet)",
+                      "frozen": config.get("frozen", []), "trunk_lr_scale": config.get("trunk_lr_scale", 1.0),
+                      "real_per_batch": config.get("real_per_batch", 0),
+                      "selected_by": f"{SELECTION}_native MAE (best of the validations every "
+                                     f"{config.get('validate_every', 500)} steps after step 0)"}
         return [stage]
     before = torch.load(HERE / config["init_from"])
     earlier = training_stages(before["config"], before)
@@ -312,7 +360,7 @@ def training_record(config, state):
         "steps": state["step"], "batch": config["batch"], "crop": config["crop"],
         "wall_clock_minutes": round(state["elapsed"] / 60, 1),
     }
-    if "init_from" not in config:
+    if not selects_checkpoint(config):
         return record
     stages = training_stages(config, state)
     real_per_batch = max(stage.get("real_per_batch", 0) for stage in stages)
@@ -327,9 +375,9 @@ def training_record(config, state):
 
 def export(config):
     run = HERE / "runs" / config["run"]
-    selected = run / ("best.pt" if "init_from" in config else "last.pt")
+    selected = run / ("best.pt" if selects_checkpoint(config) else "last.pt")
     state = torch.load(selected)
-    model = nets.build(config["architecture"], **config["model"])
+    model = build_model(config)
     model.load_state_dict(state["model"])
     model.eval()
     models = REPO / "models"
@@ -352,8 +400,8 @@ def export(config):
         "architecture": config["architecture"],
         "config": config["model"],
         "input_size": list(size),
-        "mean": MEAN,
-        "std": STD,
+        "mean": list(input_normalization(config)[0]),
+        "std": list(input_normalization(config)[1]),
         "output": "blur: 1 = blurred",
         "params": sum(p.numel() for p in model.parameters()),
         "gflops": round(nets.count_macs(model, (320, 320)) / 1e9, 3),
