@@ -1,9 +1,23 @@
 """ONNX export with the shipped I/O contract: input `image` [N,3,H,W] float32 RGB normalized per the card,
-H and W dynamic (multiples of 32); output `blur` [N,1,H,W] in [0,1], 1 = blurred (sigmoid inside the graph)."""
+H and W dynamic (multiples of 32); output `blur` [N,1,H,W] in [0,1], 1 = blurred (sigmoid inside the graph);
+and a run's export: the model file, its card, its checkpoint and its log (`export_run`)."""
+import glob
+import json
+import os
 import pathlib
+import shutil
+import time
 
+import numpy as np
 import torch
 
+import backbone
+import nets
+from config import HERE, RunConfig
+from data import input_normalization
+from validation import SELECTION, validate
+
+REPO = HERE.parent
 OPSET = 17
 
 
@@ -30,3 +44,106 @@ def export_onnx(model, path, input_size):
         input_names=["image"], output_names=["blur"],
         dynamic_axes={"image": {0: "N", 2: "H", 3: "W"}, "blur": {0: "N", 2: "H", 3: "W"}},
         opset_version=OPSET, do_constant_folding=True)
+
+
+# ------------------------------------------------------------------------------------------- a run's export
+def training_stages(config, state):
+    """Every stage that led to `state`, first to last (a run with `init_from` continues its checkpoint's stages)."""
+    stage = {"run": config.run or "synthetic", "model": config.model, "steps": state["step"],
+             "wall_clock_minutes": round(state["elapsed"] / 60, 1)}
+    selection = {"real_per_batch": config.real_per_batch,
+                 "selected_by": f"{SELECTION}_native MAE (best of the validations every {config.validate_every} "
+                                "steps after step 0)"}
+    if config.pretrained:
+        stage |= {"pretrained": f"{config.pretrained}: {backbone.PACKAGE} {backbone.VERSION} (NuGet)",
+                  "frozen": list(config.frozen), "trunk_lr_scale": config.trunk_lr_scale}
+    if config.teacher:
+        stage |= {"teacher": config.teacher, "unlabelled_per_batch": config.unlabelled_per_batch}
+    if not config.init_from:
+        return [stage | selection] if config.selects_checkpoint else [stage]
+    before = torch.load(HERE / config.init_from)
+    earlier = training_stages(RunConfig.from_dict(before["config"]), before)
+    earlier[-1]["checkpoint"] = config.init_from
+    if before["config"]["model"] != config.model:
+        stage["grown_from"] = config.init_from
+    return earlier + [stage | selection]
+
+
+def training_record(config, state):
+    """What the card says about training: data, steps and wall-clock time of every stage."""
+    record = {
+        "data": "synthetic defocus renders (training/synth.py), seeds 0..; augmentation rotation/resize/flip",
+        "samples_rendered": len(glob.glob(os.path.join(config.cache_path, "train-*.npz"))) * 1000,
+        "steps": state["step"], "batch": config.batch, "crop": config.crop,
+        "wall_clock_minutes": round(state["elapsed"] / 60, 1),
+    }
+    if not config.selects_checkpoint:
+        return record
+    stages = training_stages(config, state)
+    real_per_batch = max(stage.get("real_per_batch", 0) for stage in stages)
+    if real_per_batch:
+        record["data"] += (f"; plus {real_per_batch} crops per batch of the DPDD training pairs "
+                           "(labels derived by training/real_dpdd.py, loss over their textured pixels only)")
+    if config.teacher:
+        record["data"] += (f"; plus {config.unlabelled_per_batch} crops per batch of unlabelled real photos with the "
+                           f"teacher's maps as targets ({config.teacher})")
+    return {"stages": stages} | record | {
+        "steps": sum(stage["steps"] for stage in stages),
+        "wall_clock_minutes": round(sum(stage["wall_clock_minutes"] for stage in stages), 1),
+    }
+
+
+def selected_state(config):
+    """The state a run exports: the held-out pairs' pick for a selecting run, else the last."""
+    return config.run_dir / ("best.pt" if config.selects_checkpoint else "last.pt")
+
+
+def export_run(config):
+    """Writes models/<name>.onnx and its card from the run's selected state, copies that state to
+    training/checkpoints/<run>.pt (a fresh checkout resumes from it) and the run's log to models/logs/<run>.csv."""
+    from train import build_model  # train imports this module
+    selected = selected_state(config)
+    state = torch.load(selected)
+    model = build_model(config)
+    model.load_state_dict(state["model"])
+    model.eval()
+    models = REPO / "models"
+    models.mkdir(exist_ok=True)
+    export_onnx(model, models / f"{config.name}.onnx", config.input_size)
+    mean, std = input_normalization(config.model)
+    figures = validate(model, config.input_size, (mean, std), str(config.cache_path), val_count=300)
+    card = {
+        "name": config.name,
+        "architecture": config.architecture,
+        "config": config.model,
+        "input_size": list(config.input_size),
+        "mean": list(mean),
+        "std": list(std),
+        "output": "blur: 1 = blurred",
+        "params": sum(p.numel() for p in model.parameters()),
+        "gflops": round(nets.count_macs(model, (320, 320)) / 1e9, 3),
+        "gflops_note": "multiply-accumulates at 320x320 (the convention under which VGG16 is 15.5 GFLOPs at 224x224)",
+        "onnx_opset": OPSET,
+        "training": training_record(config, state) | {"torch_seconds_per_320_image": torch_seconds(model)},
+        "validation": figures,
+    }
+    (models / f"{config.name}.json").write_text(json.dumps(card, indent=2) + "\n")
+    (HERE / "checkpoints").mkdir(exist_ok=True)
+    shutil.copyfile(selected, HERE / "checkpoints" / f"{config.run}.pt")
+    logs = models / "logs"
+    logs.mkdir(exist_ok=True)
+    (logs / f"{config.run}.csv").write_text((config.run_dir / "log.csv").read_text())
+    print(json.dumps(card["validation"], indent=2))
+
+
+def torch_seconds(model, size=(320, 320), repeats=5):
+    """Median PyTorch eval time of one image at `size` (this process's thread count)."""
+    timings = []
+    with torch.no_grad():
+        x = torch.zeros(1, 3, *size)
+        model(x)
+        for _ in range(repeats):
+            started = time.perf_counter()
+            model(x)
+            timings.append(time.perf_counter() - started)
+    return round(float(np.median(timings)), 4)

@@ -6,9 +6,11 @@ import torch.nn.functional as F
 from onnx import numpy_helper
 
 import backbone
+import data
 import export
 import nets
 import train
+from config import RunConfig
 
 
 def run_export_graph(graph, x):
@@ -73,7 +75,7 @@ def test_rgb_trunk_takes_the_same_picture_in_rgb_order():
 
 def test_card_normalization_gives_the_trunk_its_own_input_convention():
     rgb = np.random.default_rng(0).integers(0, 256, (8, 8, 3), dtype=np.uint8)
-    normalized = train.normalize(rgb, (backbone.CARD_MEAN, backbone.CARD_STD))
+    normalized = data.normalize(rgb, (backbone.CARD_MEAN, backbone.CARD_STD))
     expected = torch.from_numpy(rgb.astype(np.float32)).permute(2, 0, 1) - torch.tensor(backbone.MEAN_RGB_255).view(3, 1, 1)
     assert torch.allclose(normalized, expected, atol=1e-3)
 
@@ -113,8 +115,8 @@ def test_resnet18_detectors_export_without_an_imagenet_classifier(tmp_path, arch
 
 
 def test_frozen_trunk_stages_do_not_train_and_the_rest_learns_slower():
-    config = {"architecture": "R2MRF", "lr": 1e-3, "trunk_lr_scale": 0.1, "frozen": ["stem", "stages.0"],
-              "model": {"backbone": "resnet18", "side_channels": 8, "steps": 1, "trunk_blocks": [1, 1, 1, 1]}}
+    config = RunConfig(architecture="R2MRF", lr=1e-3, trunk_lr_scale=0.1, frozen=["stem", "stages.0"],
+                       model={"backbone": "resnet18", "side_channels": 8, "steps": 1, "trunk_blocks": [1, 1, 1, 1]})
     model = train.build_model(config)
     frozen = [n for n, p in model.named_parameters() if not p.requires_grad]
     assert frozen and all(n.startswith(("trunk.stem.", "trunk.stages.0.")) for n in frozen)

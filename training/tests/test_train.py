@@ -1,11 +1,18 @@
+import shutil
+import uuid
+
 import cv2
 import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
 
+import backbone
+import data
 import real_dpdd
+import synth
 import train
+from config import RunConfig
 
 
 def test_loss_counts_only_labelled_pixels():
@@ -33,7 +40,7 @@ def test_augment_moves_image_label_and_valid_mask_together():
     label[60:, :] = 255
     image = np.repeat(label[..., None], 3, axis=2)
     for _ in range(10):
-        out_image, out_label, out_valid = train.augment(rng, image, label, label.copy(), 64)
+        out_image, out_label, out_valid = data.augment(rng, image, label, label.copy(), 64)
         assert out_image.shape == (64, 64, 3) and out_label.shape == out_valid.shape == (64, 64)
         assert (out_valid == out_label).all()
         agree = ((out_image[..., 0] >= 128) == (out_label >= 128)).mean()
@@ -52,3 +59,46 @@ def test_dpdd_split_holds_out_every_fourth_pair_from_the_second(tmp_path):
     trained = [p[0] for p in real_dpdd.pairs(tmp_path, "train")]
     assert held_out == ["pair01", "pair05"]
     assert sorted(held_out + trained) == names == [p[0] for p in real_dpdd.pairs(tmp_path)]
+
+
+def save_run(path, config, model):
+    torch.save({"model": model.state_dict(), "config": config.to_dict(), "step": 1, "elapsed": 1.0}, path)
+
+
+def test_teacher_sees_the_picture_in_its_own_normalization(tmp_path):
+    torch.manual_seed(1)
+    config = RunConfig(architecture="DeFusionNet", run="teacher",
+                       model={"width": 0.0625, "side_width": 0.0625, "steps": 1})  # ImageNet mean/std
+    model = train.build_model(config).eval()
+    save_run(tmp_path / "teacher.pt", config, model)
+    student_normalization = (backbone.CARD_MEAN, backbone.CARD_STD)
+    teacher = train.Teacher(tmp_path / "teacher.pt", student_normalization)
+    rgb = (np.random.default_rng(2).random((2, 32, 32, 3)) * 255).astype(np.uint8)
+    with torch.no_grad():
+        expected = model(data.normalize(rgb))
+    assert torch.allclose(teacher.maps(data.normalize(rgb, student_normalization)), expected, atol=1e-5)
+
+
+def test_distillation_run_trains_on_teacher_maps_and_resumes(tmp_path):
+    synth.build_cache(str(tmp_path / "train-000.npz"), 3, (96, 96), 0)
+    teacher_config = RunConfig(architecture="DeFusionNet", run="t", model={"width": 0.0625, "side_width": 0.0625, "steps": 1})
+    save_run(tmp_path / "teacher.pt", teacher_config, train.build_model(teacher_config))
+    run = f"pytest-{uuid.uuid4().hex[:8]}"
+    config = RunConfig(architecture="R2MRF", run=run, cache_dir=str(tmp_path), crop=64, batch=3, real_per_batch=1,
+                       unlabelled_per_batch=1, teacher=str(tmp_path / "teacher.pt"), init_from=None, steps=2,
+                       validate_every=1000, model={"width": 0.0625, "blocks": [1, 1, 1, 1], "side_channels": 8, "steps": 1})
+    try:
+        training = train.Training(config)
+        targets = []
+        original = training.teacher.maps
+        training.teacher.maps = lambda images: targets.append(original(images)) or targets[-1]
+        training.run(minutes=5)
+        assert training.step == 2 and len(targets) == 2 and targets[0].shape == (1, 1, 64, 64)
+        assert ((targets[0] > 0) & (targets[0] < 1)).all()  # soft targets, not labels
+        config.steps = 3
+        resumed = train.Training(config)
+        assert resumed.step == 2
+        resumed.run(minutes=5)
+        assert resumed.step == 3
+    finally:
+        shutil.rmtree(config.run_dir, ignore_errors=True)

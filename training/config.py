@@ -1,0 +1,76 @@
+"""A training run's configuration: every key, its default and its meaning in one place.
+
+A run is a JSON file in `configs/`; its file name is the run's name (`runs/<run>/`), `name` the exported model's.
+"""
+from __future__ import annotations
+
+import dataclasses
+import json
+import pathlib
+
+HERE = pathlib.Path(__file__).resolve().parent
+
+
+@dataclasses.dataclass
+class RunConfig:
+    architecture: str                    # "DeFusionNet" or "R2MRF" (nets.ARCHITECTURES)
+    model: dict                          # keyword arguments of the architecture (width, backbone, steps, ...)
+    run: str = ""                        # set from the file name
+    name: str = ""                       # the exported model's name; defaults to `run`
+    input_size: tuple = (320, 320)       # the card's input size (H, W)
+    crop: int = 192                      # training crop (pixels)
+    batch: int = 8
+    real_per_batch: int = 0              # DPDD training crops per batch (derived labels, textured pixels only)
+    unlabelled_per_batch: int = 0        # real photos without labels per batch; needs `teacher`
+    teacher: str | None = None           # a run's checkpoint (relative to training/) whose maps are the targets
+    #                                      of unlabelled photos (distillation); its config is in the checkpoint
+    lr: float = 5e-4                     # Adam, poly schedule (power 0.9) over max(step/steps, minutes/train_minutes)
+    weight_decay: float = 1e-4
+    steps: int = 20000
+    train_minutes: float = 120.0         # wall-clock budget of the whole run, over any number of sittings
+    seed: int = 0
+    threads: int = 1                     # torch intra-op threads
+    validate_every: int = 500            # steps between validations (which also pick the exported checkpoint)
+    log_every: int = 25
+    checkpoint_minutes: float = 3.0
+    cache_dir: str = "cache"             # synthetic renders (build_caches.sh), relative to training/
+    init_from: str | None = None         # a checkpoint to start from (possibly of a smaller network: nets.grow_from)
+    pretrained: str | None = None        # "imagenet": the ResNet-18 trunk starts from backbone.py's weights
+    frozen: tuple = ()                   # trunk parts that do not train, e.g. ["stem", "stages.0"]
+    trunk_lr_scale: float = 1.0          # the trunk's learning rate relative to the head's
+
+    def __post_init__(self):
+        self.input_size, self.frozen = tuple(self.input_size), tuple(self.frozen)
+        self.name = self.name or self.run
+        if self.unlabelled_per_batch and not self.teacher:
+            raise ValueError("unlabelled_per_batch needs a teacher")
+        if self.real_per_batch + self.unlabelled_per_batch > self.batch:
+            raise ValueError("real_per_batch + unlabelled_per_batch exceed the batch")
+
+    @property
+    def selects_checkpoint(self):
+        """Runs that start from trained weights (another run's, ImageNet's) export the checkpoint that the held-out
+        DPDD pairs pick; a run from scratch exports its last state."""
+        return bool(self.init_from or self.pretrained)
+
+    @property
+    def cache_path(self):
+        return (HERE / self.cache_dir).resolve()
+
+    @property
+    def run_dir(self):
+        return HERE / "runs" / self.run
+
+    def to_dict(self):
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_dict(cls, values):
+        """From a config file's or a checkpoint's dict (older checkpoints carry keys no longer used: ignored)."""
+        known = {f.name for f in dataclasses.fields(cls)}
+        return cls(**{k: v for k, v in values.items() if k in known})
+
+    @classmethod
+    def load(cls, path):
+        path = pathlib.Path(path)
+        return cls.from_dict(json.loads(path.read_text()) | {"run": path.stem})

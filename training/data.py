@@ -1,0 +1,127 @@
+"""Training batches: synthetic renders, crops of the DPDD training pairs, and unlabelled real photos for
+distillation, all with the same augmentation (as in R²MRF: random rotation, resizing and horizontal flip)."""
+from __future__ import annotations
+
+import glob
+import os
+import pathlib
+
+import cv2
+import numpy as np
+import torch
+
+import backbone
+import real_dpdd
+
+# ImageNet's statistics: the card's normalization of the networks trained from scratch.
+MEAN = [0.485, 0.456, 0.406]
+STD = [0.229, 0.224, 0.225]
+
+
+def shared_data():
+    return pathlib.Path(os.environ.get("BLURVIDEO_SHARED_DATA",
+                                       pathlib.Path(__file__).resolve().parents[2] / "shared" / "data"))
+
+
+def input_normalization(model_config):
+    """The card's (mean, std): ImageNet's for the scratch backbones; for the ResNet-18 trunk, the values under which
+    the normalized input is exactly what the pretrained weights expect (backbone.py)."""
+    if model_config.get("backbone") == "resnet18":
+        return backbone.CARD_MEAN, backbone.CARD_STD
+    return MEAN, STD
+
+
+def normalize(rgb_uint8, normalization=(MEAN, STD)):
+    """HxWx3 or NxHxWx3 RGB uint8 → [3,H,W] or [N,3,H,W] float, (rgb / 255 - mean) / std."""
+    mean, std = normalization
+    x = torch.from_numpy(rgb_uint8).float().div_(255.0)
+    x = (x - torch.tensor(mean)) / torch.tensor(std)
+    return x.permute(0, 3, 1, 2).contiguous() if x.ndim == 4 else x.permute(2, 0, 1).contiguous()
+
+
+def augment(rng, image, label, valid, crop):
+    """Random rotation, resizing, crop and horizontal flip of an image, its label and its valid mask alike."""
+    h, w = label.shape
+    scale = rng.uniform(0.75, 1.25)
+    angle = rng.uniform(-20, 20) if rng.random() < 0.5 else 0.0
+    m = cv2.getRotationMatrix2D((w / 2, h / 2), angle, scale)
+    image = cv2.warpAffine(image, m, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT)
+    label = cv2.warpAffine(label, m, (w, h), flags=cv2.INTER_NEAREST, borderMode=cv2.BORDER_REFLECT)
+    valid = cv2.warpAffine(valid, m, (w, h), flags=cv2.INTER_NEAREST, borderMode=cv2.BORDER_REFLECT)
+    y, x = rng.integers(0, h - crop + 1), rng.integers(0, w - crop + 1)
+    window = (slice(y, y + crop), slice(x, x + crop))
+    image, label, valid = image[window], label[window], valid[window]
+    if rng.random() < 0.5:
+        image, label, valid = image[:, ::-1], label[:, ::-1], valid[:, ::-1]
+    return image, label, valid
+
+
+def unlabelled_photos(longest_side=640):
+    """Real photos without labels, for distillation: the real-bokeh photos, the DPDD training inputs (never the
+    held-out ones) and the focal-stack views, scaled to at most `longest_side` (the CUHK photos' size)."""
+    root = shared_data()
+    paths = sorted((root / "real-bokeh" / "photos").glob("*.jpg")) + sorted((root / "focal-stack-lytro").glob("*.*g"))
+    photos = []
+    for path in paths:
+        image = cv2.imread(str(path))
+        if image is None:
+            continue
+        scale = longest_side / max(image.shape[:2])
+        if scale < 1:
+            image = cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+        photos.append(np.ascontiguousarray(image[..., ::-1]))
+    photos += [image for _, image, _, _ in real_dpdd.pairs(subset="train")]
+    return photos
+
+
+class TrainingBatches:
+    """Random augmented batches: `real_per_batch` DPDD training crops (scored where their derived label is valid),
+    `unlabelled_per_batch` crops of unlabelled photos (label None: the teacher provides it), the rest renders."""
+
+    def __init__(self, cache_dir, crop, seed, real_per_batch=0, unlabelled_per_batch=0, normalization=(MEAN, STD)):
+        self.cache_dir, self.crop = cache_dir, crop
+        self.real_per_batch, self.unlabelled_per_batch = real_per_batch, unlabelled_per_batch
+        self.normalization = normalization
+        self.rng = np.random.default_rng(seed)
+        self.images = self.labels = None
+        self.reload()
+        self.real = [(image, mask, valid.astype(np.uint8)) for _, image, mask, valid in real_dpdd.pairs(subset="train")] \
+            if real_per_batch else []
+        self.unlabelled = unlabelled_photos() if unlabelled_per_batch else []
+
+    def reload(self):
+        """Picks up caches rendered since the last call (build_caches.sh may still be running)."""
+        files = sorted(glob.glob(os.path.join(self.cache_dir, "train-*.npz")))
+        if not files:
+            raise SystemExit(f"no training caches in {self.cache_dir}: run training/build_caches.sh")
+        if self.images is not None and len(files) == self.loaded:
+            return
+        data = [np.load(f) for f in files]
+        self.images = np.concatenate([d["images"] for d in data])
+        self.labels = np.concatenate([d["labels"] for d in data])
+        self.loaded = len(files)
+        print(f"training on {len(self.images)} rendered samples from {len(files)} caches", flush=True)
+
+    def sample(self, kind):
+        if kind == "real":
+            image, label, valid = self.real[self.rng.integers(len(self.real))]
+        elif kind == "unlabelled":
+            image = self.unlabelled[self.rng.integers(len(self.unlabelled))]
+            label = valid = np.ones(image.shape[:2], np.uint8)
+        else:
+            i = self.rng.integers(len(self.images))
+            image, label = self.images[i], self.labels[i]
+            valid = np.ones_like(label)
+        return augment(self.rng, image, label, valid, self.crop)
+
+    def batch(self, size):
+        """(images [N,3,c,c], labels [N,1,c,c] in {0,1}, weights [N,1,c,c], teacher_rows): the first rows are the
+        real crops, then `teacher_rows` = the unlabelled ones, whose labels the caller replaces."""
+        kinds = ["real"] * self.real_per_batch + ["unlabelled"] * self.unlabelled_per_batch
+        kinds += ["synthetic"] * (size - len(kinds))
+        samples = [self.sample(kind) for kind in kinds]
+        images = normalize(np.stack([s[0] for s in samples]), self.normalization)
+        labels = torch.from_numpy(np.stack([s[1] for s in samples]).astype(np.float32) / 255.0)[:, None]
+        weights = torch.from_numpy(np.stack([s[2] for s in samples]).astype(np.float32))[:, None]
+        teacher_rows = slice(self.real_per_batch, self.real_per_batch + self.unlabelled_per_batch)
+        return images, labels, weights, teacher_rows
