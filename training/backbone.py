@@ -77,8 +77,8 @@ class BasicBlock(nn.Module):
 class ResNet18Trunk(nn.Module):
     """ResNet-18 without its classifier; returns the five feature layers conv1 (1/2), layer1 (1/4) … layer4 (1/32).
 
-    `blocks` may shorten the stages (the detectors keep one of layer4's three blocks: the other two are 9.4 M of
-    the trunk's 15.9 M parameters). `rgb_input` reverses the first convolution's input channels so the
+    `blocks` may shorten the stages or, shorter than four, drop the last ones (the detectors keep one of layer4's
+    three blocks: the other two are 9.4 M of the trunk's 15.9 M parameters). `rgb_input` reverses the first convolution's input channels so the
     trunk takes RGB instead of the export's BGR. BatchNorm statistics stay frozen in training (`train()` keeps
     them in eval mode): a batch of 8 crops would estimate them worse than ImageNet did."""
 
@@ -144,8 +144,9 @@ class ResNet18Trunk(nn.Module):
     def _onnx_order(self, count):
         """Indices, among the export's convolutions, of this trunk's convolutions in `targets` order."""
         indices, position = [0], 1
-        for stage_index, kept in enumerate(self.blocks):
-            for block in range(FULL_BLOCKS[stage_index]):
+        for stage_index, full in enumerate(FULL_BLOCKS):
+            kept = self.blocks[stage_index] if stage_index < len(self.blocks) else 0
+            for block in range(full):
                 width = 3 if stage_index > 0 and block == 0 else 2
                 if block < kept:
                     indices += list(range(position, position + width))

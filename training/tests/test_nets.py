@@ -12,7 +12,11 @@ def small_r2mrf(steps=6):
     return nets.R2MRF(width=0.0625, blocks=(1, 1, 1, 1), side_channels=8, steps=steps)
 
 
-@pytest.mark.parametrize("factory,count", [(small_defusion, 6 * 3 + 1), (small_r2mrf, 5 * 6 + 1)])
+def fast_student():
+    return nets.FastBlurNet(channels=8)
+
+
+@pytest.mark.parametrize("factory,count", [(small_defusion, 6 * 3 + 1), (small_r2mrf, 5 * 6 + 1), (fast_student, 3)])
 def test_intermediate_output_count_and_size(factory, count):
     model = factory().train()
     outputs = model(torch.randn(2, 3, 64, 96))
@@ -25,7 +29,7 @@ def test_step_counts_are_configurable():
     assert len(small_r2mrf(steps=3).train()(torch.randn(1, 3, 64, 64))) == 5 * 3 + 1
 
 
-@pytest.mark.parametrize("factory", [small_defusion, small_r2mrf])
+@pytest.mark.parametrize("factory", [small_defusion, small_r2mrf, fast_student])
 def test_eval_output_is_a_probability_map_of_input_size(factory):
     model = factory().eval()
     with torch.no_grad():
@@ -92,3 +96,11 @@ def test_growing_refuses_a_larger_state():
 def test_growing_refuses_another_architecture():
     with pytest.raises(ValueError, match="not in the grown network"):
         nets.grow_from(small_defusion(), small_r2mrf().state_dict())
+
+
+def test_student_trunk_stops_at_a_sixteenth_and_loads_the_leading_imagenet_blocks():
+    student = nets.FastBlurNet(channels=8)
+    assert student.trunk.channels == (64, 64, 128, 256)
+    student.trunk.load_imagenet()
+    full = nets.ResNet18Trunk().load_imagenet().state_dict()
+    assert all(torch.equal(t, full[n]) for n, t in student.trunk.state_dict().items())
