@@ -76,3 +76,23 @@ def onnx_weights(path):
 def negligible_weights(path):
     """How many float weights of an ONNX file are non-zero but below NEGLIGIBLE_WEIGHT."""
     return sum(int(((w != 0) & (np.abs(w) < NEGLIGIBLE_WEIGHT)).sum()) for w in onnx_weights(path) if w.dtype == np.float32)
+
+
+def test_metrics_reproduce_the_shared_evaluation_fixture():
+    """The same maps, masks and hand-derived figures the C# evaluator is tested against (EvaluationFixtureTests)."""
+    import json
+    import cv2
+    folder = pathlib.Path(__file__).resolve().parents[2] / "tests" / "BlurVideo.Tests" / "Fixtures" / "evaluation"
+    expected = json.loads((folder / "expected.json").read_text())
+    names = sorted(expected["images"])
+    pairs = [(cv2.imread(str(folder / "maps" / f"{n}.png"), cv2.IMREAD_GRAYSCALE).astype(np.float32) / 255,
+              cv2.imread(str(folder / "masks" / f"{n}.png"), cv2.IMREAD_GRAYSCALE)) for n in names]
+    for name, pair in zip(names, pairs):
+        figures = metrics.score_image(*pair)
+        for key, value in expected["images"][name].items():
+            assert figures[key] == pytest.approx(value, abs=1e-6), (name, key)
+    dataset = metrics.score_dataset(pairs)
+    for key in ("mae", "fbeta", "iou", "max_f"):
+        assert dataset[key] == pytest.approx(expected[key], abs=1e-6), key
+    f = metrics.f_beta(dataset["precision"], dataset["recall"])
+    assert int(np.argmax(f)) == expected["max_f_level"]
