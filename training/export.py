@@ -34,9 +34,65 @@ def flush_negligible_weights(model):
                 tensor[tensor.abs() < NEGLIGIBLE_WEIGHT] = 0
 
 
-def export_onnx(model, path, input_size):
+def fold_batchnorm(model):
+    """Folds every BatchNorm that follows a convolution into it (eval mode), as the ONNX export would, so that the
+    PyTorch model holds the very weights the file stores."""
+    from torch.nn.utils.fusion import fuse_conv_bn_eval
+    model.eval()
+    for module in model.modules():
+        if isinstance(module, backbone.PaddedConvBN) and isinstance(module.bn, torch.nn.BatchNorm2d):
+            module.conv, module.bn = fuse_conv_bn_eval(module.conv, module.bn), torch.nn.Identity()
+        elif isinstance(module, torch.nn.Sequential):
+            children = list(module)
+            for i, (first, second) in enumerate(zip(children, children[1:])):
+                if isinstance(first, torch.nn.Conv2d) and isinstance(second, torch.nn.BatchNorm2d):
+                    module[i], module[i + 1] = fuse_conv_bn_eval(first, second), torch.nn.Identity()
+    return model
+
+
+def shipped_form(model, weight_storage="float32"):
+    """The model as the shipped file computes it: negligible weights zeroed; with "float16" storage, BatchNorm
+    folded and the convolution weights rounded to float16 (biases stay float32)."""
     model.eval()
     flush_negligible_weights(model)
+    if weight_storage == "float16":
+        fold_batchnorm(model)
+        with torch.no_grad():
+            for module in model.modules():
+                if isinstance(module, torch.nn.Conv2d):
+                    module.weight.copy_(module.weight.half().float())
+    elif weight_storage != "float32":
+        raise ValueError(f"unknown weight storage {weight_storage!r} (float32 or float16)")
+    return model
+
+
+def store_conv_weights_as_float16(path):
+    """Rewrites an exported file so that its convolution weights are float16 initializers, each cast to float32 by
+    a Cast node: half the file, and ONNX Runtime folds the casts at load (it computes in float32 as before)."""
+    import onnx
+    from onnx import TensorProto, helper, numpy_helper
+    model = onnx.load(str(path))
+    graph = model.graph
+    weights = {node.input[1] for node in graph.node if node.op_type == "Conv"}
+    initializers, casts = [], []
+    for initializer in graph.initializer:
+        if initializer.name in weights and initializer.data_type == TensorProto.FLOAT:
+            half = numpy_helper.to_array(initializer).astype(np.float16)
+            initializers.append(numpy_helper.from_array(half, initializer.name + "_float16"))
+            casts.append(helper.make_node("Cast", [initializer.name + "_float16"], [initializer.name], to=TensorProto.FLOAT))
+        else:
+            initializers.append(initializer)
+    nodes = casts + list(graph.node)
+    del graph.initializer[:], graph.node[:]
+    graph.initializer.extend(initializers)
+    graph.node.extend(nodes)
+    onnx.checker.check_model(model)
+    onnx.save(model, str(path))
+
+
+def export_onnx(model, path, input_size, weight_storage="float32"):
+    """Exports `model` in its shipped form (`shipped_form`; the model is changed in place to it)."""
+    shipped_form(model, weight_storage)
     h, w = input_size
     dummy = torch.zeros(1, 3, h, w)
     torch.onnx.export(
@@ -44,6 +100,8 @@ def export_onnx(model, path, input_size):
         input_names=["image"], output_names=["blur"],
         dynamic_axes={"image": {0: "N", 2: "H", 3: "W"}, "blur": {0: "N", 2: "H", 3: "W"}},
         opset_version=OPSET, do_constant_folding=True)
+    if weight_storage == "float16":
+        store_conv_weights_as_float16(path)
 
 
 # ------------------------------------------------------------------------------------------- a run's export
@@ -109,7 +167,7 @@ def export_run(config):
     model.eval()
     models = REPO / "models"
     models.mkdir(exist_ok=True)
-    export_onnx(model, models / f"{config.name}.onnx", config.input_size)
+    export_onnx(model, models / f"{config.name}.onnx", config.input_size, config.weight_storage)
     mean, std = input_normalization(config.model)
     figures = validate(model, config.input_size, (mean, std), str(config.cache_path), val_count=300)
     card = {
@@ -124,6 +182,7 @@ def export_run(config):
         "gflops": round(nets.count_macs(model, (320, 320)) / 1e9, 3),
         "gflops_note": "multiply-accumulates at 320x320 (the convention under which VGG16 is 15.5 GFLOPs at 224x224)",
         "onnx_opset": OPSET,
+        "weight_storage": config.weight_storage,
         "training": training_record(config, state) | {"torch_seconds_per_320_image": torch_seconds(model)},
         "validation": figures,
     }

@@ -12,7 +12,7 @@ import torch
 import backbone
 
 from config import HERE, RunConfig
-from export import REPO, selected_state
+from export import REPO, selected_state, shipped_form
 
 FIXTURES = REPO / "tests" / "BlurVideo.Tests" / "Fixtures" / "parity"
 
@@ -55,7 +55,7 @@ def main():
     state = torch.load(exported if exported.exists() else selected_state(config))
     model = build_model(config)
     model.load_state_dict(state["model"])
-    write_parity_fixture(model, config.name)
+    write_parity_fixture(shipped_form(model, config.weight_storage), config.name)
 
 
 if __name__ == "__main__":

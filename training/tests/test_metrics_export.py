@@ -6,6 +6,7 @@ from onnx import numpy_helper
 import pytest
 import torch
 
+import export
 import metrics
 import nets
 from export import NEGLIGIBLE_WEIGHT, export_onnx
@@ -96,3 +97,39 @@ def test_metrics_reproduce_the_shared_evaluation_fixture():
         assert dataset[key] == pytest.approx(expected[key], abs=1e-6), key
     f = metrics.f_beta(dataset["precision"], dataset["recall"])
     assert int(np.argmax(f)) == expected["max_f_level"]
+
+
+def test_folding_batchnorm_keeps_the_function():
+    torch.manual_seed(3)
+    for model in (nets.DeFusionNet(width=0.0625, side_width=0.0625, steps=1),
+                  nets.R2MRF(width=0.0625, blocks=(1, 1, 1, 1), side_channels=8, steps=1),
+                  nets.FastBlurNet(channels=8)):
+        model.train()
+        model(torch.randn(2, 3, 64, 64))  # BatchNorm statistics that are not the identity
+        model.eval()
+        x = torch.randn(1, 3, 64, 64)
+        with torch.no_grad():
+            before = model(x)
+            export.fold_batchnorm(model)
+            after = model(x)
+        assert not any(isinstance(m, torch.nn.BatchNorm2d) for m in model.modules())
+        assert torch.allclose(before, after, atol=1e-5)
+
+
+def test_float16_storage_halves_the_file_and_holds_the_rounded_weights(tmp_path):
+    torch.manual_seed(4)
+    export_onnx(nets.FastBlurNet(channels=16), tmp_path / "float32.onnx", (64, 64))
+    model = nets.FastBlurNet(channels=16)
+    export_onnx(model, tmp_path / "float16.onnx", (64, 64), weight_storage="float16")
+    assert (tmp_path / "float16.onnx").stat().st_size < 0.6 * (tmp_path / "float32.onnx").stat().st_size
+    graph = onnx.load(str(tmp_path / "float16.onnx")).graph
+    onnx.checker.check_model(onnx.load(str(tmp_path / "float16.onnx")))
+    halves = {t.name: numpy_helper.to_array(t) for t in graph.initializer if t.data_type == onnx.TensorProto.FLOAT16}
+    casts = {n.output[0]: n.input[0] for n in graph.node if n.op_type == "Cast"}
+    conv_weights = [casts.get(n.input[1]) for n in graph.node if n.op_type == "Conv"]
+    assert conv_weights and all(name in halves for name in conv_weights)
+    assert "BatchNormalization" not in {n.op_type for n in graph.node}
+    # The PyTorch model now holds exactly the stored weights (its parity fixture is written from this form).
+    ours = [m.weight.detach().numpy() for m in model.modules() if isinstance(m, torch.nn.Conv2d)]
+    for name in conv_weights:  # (the side predictions used only in training are not in the graph)
+        assert any(np.array_equal(halves[name].astype(np.float32), weight) for weight in ours), name
