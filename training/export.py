@@ -151,6 +151,14 @@ def training_record(config, state):
     }
 
 
+def compact_state(state):
+    """The state a later sitting (or a student's teacher) needs, small enough to commit: the weights in float16
+    (floating-point tensors; BatchNorm counters stay), step, time, config; no optimizer moments (two thirds of a
+    full checkpoint) and no random-generator states."""
+    weights = {k: v.half() if v.is_floating_point() else v for k, v in state["model"].items()}
+    return {"model": weights} | {k: state[k] for k in ("step", "elapsed", "config", "best") if k in state}
+
+
 def selected_state(config):
     """The state a run exports: the held-out pairs' pick for a selecting run, else the last."""
     return config.run_dir / ("best.pt" if config.selects_checkpoint else "last.pt")
@@ -188,7 +196,10 @@ def export_run(config):
     }
     (models / f"{config.name}.json").write_text(json.dumps(card, indent=2) + "\n")
     (HERE / "checkpoints").mkdir(exist_ok=True)
-    shutil.copyfile(selected, HERE / "checkpoints" / f"{config.run}.pt")
+    if config.weight_storage == "float16":
+        torch.save(compact_state(state), HERE / "checkpoints" / f"{config.run}.pt")
+    else:
+        shutil.copyfile(selected, HERE / "checkpoints" / f"{config.run}.pt")
     logs = models / "logs"
     logs.mkdir(exist_ok=True)
     (logs / f"{config.run}.csv").write_text((config.run_dir / "log.csv").read_text())

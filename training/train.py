@@ -16,6 +16,7 @@ import math
 import os
 import time
 
+import numpy as np
 import torch
 import torch.nn.functional as F
 
@@ -119,10 +120,13 @@ class Training:
         if last.exists() or committed.exists():
             state = torch.load(last if last.exists() else committed)
             self.model.load_state_dict(state["model"])
-            self.optimizer.load_state_dict(state["optimizer"])
             self.step, self.elapsed, self.best = state["step"], state["elapsed"], state.get("best", math.inf)
-            self.data.rng.bit_generator.state = state["data_rng"]
-            torch.set_rng_state(state["torch_rng"])
+            if "optimizer" in state:
+                self.optimizer.load_state_dict(state["optimizer"])
+                self.data.rng.bit_generator.state = state["data_rng"]
+                torch.set_rng_state(state["torch_rng"])
+            else:  # a compact committed checkpoint (export.compact_state): the optimizer and the draws start anew
+                self.data.rng = np.random.default_rng([config.seed, self.step])
             print(f"resumed {config.run} at step {self.step} ({self.elapsed / 60:.1f} min)", flush=True)
         elif config.init_from:
             nets.grow_from(self.model, torch.load(HERE / config.init_from)["model"])

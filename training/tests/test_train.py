@@ -102,3 +102,32 @@ def test_distillation_run_trains_on_teacher_maps_and_resumes(tmp_path):
         assert resumed.step == 3
     finally:
         shutil.rmtree(config.run_dir, ignore_errors=True)
+
+
+def test_a_compact_committed_checkpoint_resumes_the_run_with_its_weights(tmp_path):
+    import export
+    synth.build_cache(str(tmp_path / "train-000.npz"), 2, (96, 96), 0)
+    run = f"pytest-{uuid.uuid4().hex[:8]}"
+    config = RunConfig(architecture="FastBlurNet", run=run, cache_dir=str(tmp_path), crop=64, batch=2, steps=1,
+                       validate_every=1000, model={"channels": 8})
+    committed = train.HERE / "checkpoints" / f"{run}.pt"
+    try:
+        first = train.Training(config)
+        first.run(minutes=5)
+        full = first.state()
+        compact = export.compact_state(full)
+        assert "optimizer" not in compact and all(v.dtype == torch.float16 for v in compact["model"].values()
+                                                  if v.is_floating_point())
+        torch.save(compact, committed)
+        shutil.rmtree(config.run_dir)
+        config.steps = 2
+        resumed = train.Training(config)
+        assert resumed.step == 1
+        for name, value in resumed.model.state_dict().items():
+            assert torch.equal(value, full["model"][name].half().to(value.dtype)) if value.is_floating_point() \
+                else torch.equal(value, full["model"][name]), name
+        resumed.run(minutes=5)
+        assert resumed.step == 2
+    finally:
+        shutil.rmtree(config.run_dir, ignore_errors=True)
+        committed.unlink(missing_ok=True)
