@@ -102,8 +102,9 @@ class Training:
         self.teacher = Teacher(HERE / config.teacher, self.normalization) if config.teacher else None
         self.step, self.elapsed, self.best = 0, 0.0, math.inf
         self.started = time.time()
-        self.lr, self.running = config.lr, None
+        self.running = None
         self._resume_or_start()
+        self.lr = self.scheduled_lr()
 
     # ------------------------------------------------------------------------------------------------ state
     def minutes(self):
@@ -138,8 +139,7 @@ class Training:
     # ---------------------------------------------------------------------------------------------- training
     def train_step(self):
         config = self.config
-        progress = max(self.step / config.steps, self.minutes() / config.train_minutes)
-        self.lr = config.lr * (1 - progress) ** 0.9
+        self.lr = self.scheduled_lr()
         for group in self.optimizer.param_groups:
             group["lr"] = self.lr * group.get("lr_scale", 1.0)
         images, labels, weights, teacher_rows = self.data.batch(config.batch)
@@ -188,8 +188,7 @@ class Training:
             self.model.train()
             last_checkpoint = time.time()
             sitting_ends = self.started + minutes * 60
-            while self.step < config.steps and time.time() < sitting_ends \
-                    and self.minutes() < config.train_minutes:
+            while not self.finished() and time.time() < sitting_ends:
                 self.train_step()
                 if self.step % config.validate_every == 0 or self.step == config.steps:
                     write(self.validation_row())
@@ -199,7 +198,16 @@ class Training:
                 if time.time() - last_checkpoint > config.checkpoint_minutes * 60:
                     save_atomic(self.state(), config.run_dir / "last.pt")
                     last_checkpoint = time.time()
+            if self.finished() and self.step % config.validate_every:
+                write(self.validation_row())  # the final, most annealed state is a candidate too
             save_atomic(self.state(), config.run_dir / "last.pt")
+
+    def scheduled_lr(self):
+        progress = max(self.step / self.config.steps, self.minutes() / self.config.train_minutes)
+        return self.config.lr * max(0.0, 1 - progress) ** 0.9
+
+    def finished(self):
+        return self.step >= self.config.steps or self.minutes() >= self.config.train_minutes
 
 
 def main():
