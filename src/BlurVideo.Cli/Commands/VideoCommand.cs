@@ -4,6 +4,7 @@ using System.Globalization;
 using BlurVideo.Inference;
 using BlurVideo.Native;
 using BlurVideo.Pipeline;
+using Microsoft.ML.OnnxRuntime;
 using Spectre.Console;
 
 namespace BlurVideo.Cli.Commands;
@@ -76,10 +77,12 @@ internal static class VideoCommand
         });
         var model = DetectorOptions.Model();
         var inputSize = DetectorOptions.InputSize(InputSizePolicy.ModelCard);
+        var provider = DetectorOptions.Provider();
+        var device = DetectorOptions.Device();
 
         var command = new Command("video", "Detect blur in every frame of a video file, camera or stream and write the overlay video, CSV, maps and statistics.")
         {
-            input, output, overlay, csv, statsJson, mapsDirectory, smoothing, live, maxFrames, duration, model, inputSize,
+            input, output, overlay, csv, statsJson, mapsDirectory, smoothing, live, maxFrames, duration, model, inputSize, provider, device,
         };
         command.SetAction((parseResult, cancellationToken) =>
         {
@@ -97,6 +100,8 @@ internal static class VideoCommand
                 Duration = parseResult.GetValue(duration) is { } seconds ? TimeSpan.FromSeconds(seconds) : null,
                 Model = parseResult.GetRequiredValue(model),
                 InputSize = parseResult.GetValue(inputSize),
+                Provider = parseResult.GetValue(provider),
+                Device = parseResult.GetValue(device),
             };
             return RunAsync(parseResult, "video", settings, cancellationToken);
         });
@@ -124,7 +129,7 @@ internal static class VideoCommand
             return ExitCodes.Success;
         }
         catch (Exception ex) when (ex is VideoJobException or ModelNotFoundException or FrameSourceException or GpuUnavailableException
-                                       or BlurVideoNativeException or InvalidDataException or IOException or UnauthorizedAccessException)
+                                       or OnnxRuntimeException or BlurVideoNativeException or InvalidDataException or IOException or UnauthorizedAccessException)
         {
             await error.WriteLineAsync($"blurvideo {commandName}: {ex.Message}").ConfigureAwait(false);
             return ExitCodes.Failure;

@@ -55,6 +55,12 @@ internal sealed record VideoJobSettings
     /// <summary>The size the network runs at (the card's by default: the real-time cost it was made for).</summary>
     public InputSizePolicy InputSize { get; init; } = InputSizePolicy.ModelCard;
 
+    /// <summary>Where to run the network; an explicit <see cref="ExecutionProvider.Cuda"/> requires the GPU.</summary>
+    public ExecutionProvider Provider { get; init; } = ExecutionProvider.Auto;
+
+    /// <summary>The CUDA device ordinal.</summary>
+    public int Device { get; init; }
+
     /// <summary>The scene of the <c>synthetic</c> input; null = its defaults.</summary>
     public SyntheticSceneOptions? SyntheticScene { get; init; }
 }
@@ -107,7 +113,8 @@ internal static class VideoJob
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(output);
         RequireExistingInput(settings.Input);
-        using var detector = new BlurDetector(new BlurDetectorOptions { Model = settings.Model, InputSize = settings.InputSize });
+        using var detector = new BlurDetector(DetectorOptions.Create(settings.Model, settings.InputSize, settings.Provider, settings.Device));
+        DetectorOptions.ReportFallback(detector, output);
         var source = OpenSource(settings);
         var live = settings.Live || source.IsLive;
         var options = new BlurPipelineOptions
@@ -268,7 +275,16 @@ internal static class VideoJob
         json.WriteString("input", settings.Input);
         json.WriteString("mode", live ? "live" : "file");
         json.WriteString("model", detector.Model.Name);
-        json.WriteString("provider", detector.ActiveProvider.ToString());
+        json.WriteString("provider", detector.ActiveProvider.ToString().ToLowerInvariant());
+        json.WriteString("provider_requested", settings.Provider.ToString().ToLowerInvariant());
+        if (detector.ProviderFallbackReason is { } reason)
+        {
+            json.WriteString("provider_fallback_reason", reason);
+        }
+        else
+        {
+            json.WriteNull("provider_fallback_reason");
+        }
         json.WriteString("input_size", settings.InputSize.ToString());
         json.WriteBoolean("smoothing", settings.Smoothing.Enabled);
         json.WriteNumber("smoothing_strength", settings.Smoothing.Enabled ? settings.Smoothing.Strength : 0);

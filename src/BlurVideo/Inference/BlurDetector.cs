@@ -29,6 +29,8 @@ public sealed partial class BlurDetector : IBlurInference, IDisposable
 {
     private const string CudaProviderName = "CUDAExecutionProvider";
 
+    private static string? s_firstCudaLoadFailure;
+
     private readonly BlurDetectorOptions _options;
     private readonly ILogger _logger;
     private readonly InferenceSession _session;
@@ -234,7 +236,7 @@ public sealed partial class BlurDetector : IBlurInference, IDisposable
 
             if (_options.RequireGpu)
             {
-                throw new GpuUnavailableException($"A GPU is required but CUDA cannot be used: {reason}");
+                throw new GpuUnavailableException($"A GPU is required but {reason}");
             }
 
             fallbackReason = reason;
@@ -257,7 +259,7 @@ public sealed partial class BlurDetector : IBlurInference, IDisposable
     {
         if (!OrtEnv.Instance().GetAvailableProviders().Contains(CudaProviderName))
         {
-            return (null, $"this ONNX Runtime ({OrtEnv.Instance().GetVersionString()}) was built without the CUDA execution provider.");
+            return (null, $"this ONNX Runtime ({OrtEnv.Instance().GetVersionString()}) was built without the CUDA execution provider");
         }
 
         try
@@ -279,9 +281,27 @@ public sealed partial class BlurDetector : IBlurInference, IDisposable
         }
         catch (OnnxRuntimeException exception)
         {
-            return (null, exception.Message);
+            return (null, "the CUDA execution provider cannot be used: " + RememberLoadFailure(OneLine(exception.Message)));
         }
     }
+
+    /// <summary>
+    /// ONNX Runtime names the library that failed to load (e.g. <c>libcublasLt.so.13</c>) only on the process's first
+    /// attempt to load the CUDA provider; later attempts say "Failed to load shared library". Those get the first message.
+    /// </summary>
+    private static string RememberLoadFailure(string message)
+    {
+        if (!message.Contains("Failed to load", StringComparison.Ordinal))
+        {
+            return message;
+        }
+
+        return Interlocked.CompareExchange(ref s_firstCudaLoadFailure, message, null) ?? message;
+    }
+
+    /// <summary>ONNX Runtime's messages may span lines; a fallback reason is reported as one.</summary>
+    private static string OneLine(string message) =>
+        string.Join(' ', message.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
 
     private SessionOptions CreateSessionOptions()
     {
