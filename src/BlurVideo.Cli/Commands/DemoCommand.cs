@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Globalization;
 using BlurVideo.Inference;
 using BlurVideo.Pipeline;
-using BlurVideo.Pipeline.Sources;
 
 namespace BlurVideo.Cli.Commands;
 
@@ -59,7 +58,7 @@ internal static class DemoCommand
 
             var settings = new VideoJobSettings
             {
-                Input = FrameSources.Synthetic,
+                Input = VideoJobInput.Synthetic,
                 OutputVideo = Path.Combine(directory, VideoFileName),
                 CsvPath = Path.Combine(directory, CsvFileName),
                 StatsJsonPath = Path.Combine(directory, StatsFileName),

@@ -3,8 +3,8 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using BlurVideo.Imaging;
+using BlurVideo.Focus;
 using BlurVideo.Inference;
-using BlurVideo.Native;
 using Microsoft.ML.OnnxRuntime;
 using Spectre.Console;
 
@@ -19,11 +19,6 @@ namespace BlurVideo.Cli.Commands;
 /// </summary>
 internal static class DetectCommand
 {
-    private static readonly HashSet<string> ImageExtensions = new(StringComparer.OrdinalIgnoreCase)
-    {
-        ".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff", ".webp",
-    };
-
     public static Command Create()
     {
         var input = new Argument<string>("input")
@@ -152,13 +147,10 @@ internal static class DetectCommand
             throw new FileNotFoundException($"Input '{input}' not found: give an image file or a folder of images.", input);
         }
 
-        var images = Directory.EnumerateFiles(input)
-            .Where(path => ImageExtensions.Contains(Path.GetExtension(path)))
-            .Order(StringComparer.Ordinal)
-            .ToArray();
+        var images = ImageFile.List(input);
         return images.Length > 0
             ? images
-            : throw new IOException($"Folder '{Path.GetFullPath(input)}' holds no images ({string.Join(", ", ImageExtensions.Order(StringComparer.Ordinal))}).");
+            : throw new IOException($"Folder '{Path.GetFullPath(input)}' holds no images ({string.Join(", ", ImageFile.Extensions)}).");
     }
 
     private sealed record DetectRequest(string Input, string OutputDirectory, bool Overlay, BlurDetectorOptions Detector);

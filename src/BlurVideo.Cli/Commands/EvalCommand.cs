@@ -1,7 +1,6 @@
 using System.CommandLine;
-using BlurVideo.Evaluation;
 using BlurVideo.Inference;
-using BlurVideo.Native;
+using BlurVideo.Measurement.Evaluation;
 using Microsoft.ML.OnnxRuntime;
 
 namespace BlurVideo.Cli.Commands;

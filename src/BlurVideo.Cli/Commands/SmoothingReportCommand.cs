@@ -2,9 +2,8 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using BlurVideo.Inference;
-using BlurVideo.Native;
 using BlurVideo.Pipeline;
-using BlurVideo.Pipeline.Sources;
+using BlurVideo.Measurement;
 using Microsoft.ML.OnnxRuntime;
 
 namespace BlurVideo.Cli.Commands;

@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
 using BlurVideo.Inference;
-using BlurVideo.Native;
 using BlurVideo.Pipeline;
 using Microsoft.ML.OnnxRuntime;
 using Spectre.Console;

@@ -1,6 +1,5 @@
 using System.Globalization;
 using BlurVideo.Imaging;
-using BlurVideo.Pipeline;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.ML.OnnxRuntime;
@@ -137,7 +136,7 @@ public sealed partial class BlurDetector : IBlurInference, IDisposable
     }
 
     /// <summary>Blur map of an image file (decoded natively). The caller owns the map.</summary>
-    /// <exception cref="BlurVideo.Native.BlurVideoNativeException">The file is missing or not a decodable image.</exception>
+    /// <exception cref="BlurVideoNativeException">The file is missing or not a decodable image.</exception>
     public BlurMap DetectFile(string imagePath)
     {
         using var image = ImageFile.Decode(imagePath, ImageColorMode.Bgr8);

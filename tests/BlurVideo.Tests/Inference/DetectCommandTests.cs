@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
 using BlurVideo.Cli.Commands;
-using BlurVideo.Imaging;
 using NUnit.Framework;
 
 namespace BlurVideo.Tests.Inference;

@@ -1,4 +1,3 @@
-using BlurVideo.Inference;
 using Microsoft.Extensions.Logging;
 using Microsoft.ML.OnnxRuntime;
 
