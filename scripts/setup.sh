@@ -46,6 +46,7 @@ debian_packages=(
   ca-certificates
   cmake g++ make pkg-config
   libopencv-dev ffmpeg
+  libgtk-3-0  # the OpenCvSharp runtime's libOpenCvSharpExtern.so links GTK 3
   python3 python3-numpy python3-torch python3-torchvision python3-onnx python3-opencv python3-pytest
   libopenblas0-pthread  # fast BLAS for torch (the reference BLAS makes CPU training several times slower)
 )
@@ -93,6 +94,14 @@ fi
 # NuGet packages (ONNX Runtime, ...), restored once for the whole solution
 # ---------------------------------------------------------------------------------------------------
 run_quietly "dotnet restore" dotnet restore "$repo_root/BlurVideo.sln" --nologo -v:quiet
+
+# The OpenCvSharp runtime is a prebuilt library: check that every shared library it needs is on this machine.
+packages_dir="$(dotnet nuget locals global-packages --list | sed 's/^global-packages: //')"
+opencvsharp_extern="$(find "$packages_dir/opencvsharp4.official.runtime.linux-x64" -name libOpenCvSharpExtern.so -path '*linux-x64*' 2>/dev/null | head -n 1)"
+[[ -n "$opencvsharp_extern" ]] || fail "libOpenCvSharpExtern.so not found under $packages_dir after the restore"
+missing_libraries="$(ldd "$opencvsharp_extern" | awk '/not found/ {print $1}' | tr '\n' ' ')"
+[[ -z "$missing_libraries" ]] ||
+  fail "the OpenCvSharp runtime ($opencvsharp_extern) needs shared libraries this machine lacks: $missing_libraries(Debian: apt-get install libgtk-3-0)"
 
 # ---------------------------------------------------------------------------------------------------
 # native/ (the OpenCV shim) with CMake, Release, into build/native/

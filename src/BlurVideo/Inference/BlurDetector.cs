@@ -3,11 +3,15 @@ using BlurVideo.Imaging;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.ML.OnnxRuntime;
+using Mat = OpenCvSharp.Mat;
+using MatType = OpenCvSharp.MatType;
+using Cv2 = OpenCvSharp.Cv2;
+using ColorConversionCodes = OpenCvSharp.ColorConversionCodes;
 
 namespace BlurVideo.Inference;
 
 /// <summary>
-/// Turns BGR8 frames into blur maps (1 = blurred, at the network's input resolution) with one of the shipped
+/// Turns frames (BGR8 buffers, OpenCV <see cref="Mat"/>s, image files) into blur maps (1 = blurred, at the network's input resolution) with one of the shipped
 /// networks run by ONNX Runtime, on the CPU or on a CUDA GPU.
 /// </summary>
 /// <remarks>
@@ -39,6 +43,7 @@ public sealed partial class BlurDetector : IBlurInference, IDisposable
     private TensorBinding? _tensors;
     private Preprocessor? _preprocessor;
     private BlurMapPool? _maps;
+    private Mat? _converted;
     private bool _disposed;
 
     /// <summary>Loads the model and creates the ONNX Runtime session.</summary>
@@ -135,6 +140,22 @@ public sealed partial class BlurDetector : IBlurInference, IDisposable
         return Detect(frame.Pixels, frame.Width, frame.Height, frame.Stride);
     }
 
+    /// <summary>
+    /// Blur map of an OpenCV image: 8-bit BGR, BGRA or grey (<c>CV_8UC3</c>, <c>CV_8UC4</c>, <c>CV_8UC1</c>), continuous
+    /// or not (a region of a larger image: any row step). The image stays the caller's; the caller owns the map. BGR is
+    /// read in place (no copy, no managed allocation); BGRA and grey are converted into a buffer the detector keeps.
+    /// </summary>
+    /// <exception cref="ArgumentException">The image is empty, not 8-bit, or has another channel count.</exception>
+    public unsafe BlurMap Detect(Mat image)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var bgr = AsBgr(image);
+        var stride = checked((int)bgr.Step());
+        var length = checked(((bgr.Rows - 1) * stride) + (bgr.Cols * 3));
+        return Detect(new ReadOnlySpan<byte>((void*)bgr.Data, length), bgr.Cols, bgr.Rows, stride);
+    }
+
     /// <summary>Blur map of an image file (decoded natively). The caller owns the map.</summary>
     /// <exception cref="BlurVideoNativeException">The file is missing or not a decodable image.</exception>
     public BlurMap DetectFile(string imagePath)
@@ -161,6 +182,7 @@ public sealed partial class BlurDetector : IBlurInference, IDisposable
         }
 
         _disposed = true;
+        _converted?.Dispose();
         _tensors?.Dispose();
         _preprocessor?.Dispose();
         _session.Dispose();
@@ -175,6 +197,36 @@ public sealed partial class BlurDetector : IBlurInference, IDisposable
     {
         cancellationToken.ThrowIfCancellationRequested();
         RunInto(destination);
+    }
+
+    /// <summary>The image itself when it is BGR8, otherwise its BGR8 conversion in <see cref="_converted"/>.</summary>
+    private Mat AsBgr(Mat image)
+    {
+        if (image.Empty() || image.Dims > 2)
+        {
+            throw new ArgumentException("The image is empty or not two-dimensional.", nameof(image));
+        }
+
+        if (image.Depth() != MatType.CV_8U)
+        {
+            throw new ArgumentException($"The image must be 8-bit (CV_8UC1, CV_8UC3 or CV_8UC4), not {image.Type()}.", nameof(image));
+        }
+
+        var conversion = image.Channels() switch
+        {
+            3 => (ColorConversionCodes?)null,
+            4 => ColorConversionCodes.BGRA2BGR,
+            1 => ColorConversionCodes.GRAY2BGR,
+            _ => throw new ArgumentException($"The image must have 1, 3 or 4 channels, not {image.Channels()}.", nameof(image)),
+        };
+        if (conversion is not { } code)
+        {
+            return image;
+        }
+
+        _converted ??= new Mat();
+        Cv2.CvtColor(image, _converted, code);
+        return _converted;
     }
 
     private static int RoundToMultipleOf32(double side) => Math.Max(32, (int)Math.Round(side / 32.0) * 32);

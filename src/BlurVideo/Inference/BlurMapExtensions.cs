@@ -1,4 +1,5 @@
 using BlurVideo.Imaging;
+using OpenCvSharp;
 
 namespace BlurVideo.Inference;
 
@@ -21,5 +22,20 @@ public static class BlurMapExtensions
         }
 
         MapResampler.Resize(map.Values, map.Width, map.Height, destination, width, height);
+    }
+
+    /// <summary>
+    /// The map as an OpenCV <see cref="Mat"/> (<c>CV_32FC1</c>, <see cref="BlurMap.Width"/> x <see cref="BlurMap.Height"/>)
+    /// over the map's own memory, without a copy: writes through the Mat change the map. The Mat is valid while the map
+    /// is (until the map is disposed); dispose the Mat header when done.
+    /// </summary>
+    public static unsafe Mat AsMat(this BlurMap map)
+    {
+        ArgumentNullException.ThrowIfNull(map);
+        fixed (float* values = map.Values)
+        {
+            // The map's buffer is allocated pinned, so its address stays valid after this block.
+            return Mat.FromPixelData(map.Height, map.Width, MatType.CV_32FC1, (nint)values);
+        }
     }
 }
