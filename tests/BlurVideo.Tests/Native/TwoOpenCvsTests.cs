@@ -32,7 +32,7 @@ public sealed class TwoOpenCvsTests
         var fromSharp = Path.Combine(_folder, "opencvsharp.mp4");
         var fromNative = Path.Combine(_folder, "native.mp4");
         var frame = new byte[Width * Height * 3];
-        using (var sharpWriter = new OpenCvSharp.VideoWriter(fromSharp, FourCC.MP4V, 20, new Size(Width, Height)))
+        using (var sharpWriter = new OpenCvSharp.VideoWriter(fromSharp, FourCC.FromString("mp4v"), 20, new Size(Width, Height)))
         using (var nativeWriter = new NativeVideoWriter(fromNative, "mp4v", 20, Width, Height))
         {
             Assert.That(sharpWriter.IsOpened(), Is.True);
