@@ -5,7 +5,6 @@ using System.Text.Json;
 using BlurVideo.Imaging;
 using BlurVideo.Focus;
 using BlurVideo.Inference;
-using Microsoft.ML.OnnxRuntime;
 using Spectre.Console;
 
 namespace BlurVideo.Cli.Commands;
@@ -82,8 +81,7 @@ internal static class DetectCommand
         {
             detector = new BlurDetector(request.Detector);
         }
-        catch (Exception exception) when (exception is ModelNotFoundException or InvalidDataException
-                                              or GpuUnavailableException or OnnxRuntimeException)
+        catch (Exception exception) when (CliFailures.IsExpected(exception))
         {
             error.WriteLine($"blurvideo detect: {exception.Message}");
             return ExitCodes.Failure;

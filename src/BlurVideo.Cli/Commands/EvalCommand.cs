@@ -1,7 +1,6 @@
 using System.CommandLine;
 using BlurVideo.Inference;
 using BlurVideo.Measurement.Evaluation;
-using Microsoft.ML.OnnxRuntime;
 
 namespace BlurVideo.Cli.Commands;
 
@@ -136,7 +135,7 @@ internal static class EvalCommand
 
                 return ExitCodes.Success;
             }
-            catch (Exception exception) when (IsInputProblem(exception))
+            catch (Exception exception) when (CliFailures.IsExpected(exception))
             {
                 error.WriteLine($"blurvideo eval: {exception.Message}");
                 return ExitCodes.Failure;
@@ -153,8 +152,4 @@ internal static class EvalCommand
     }.AcceptOnlyFromAmong(PolarityNames);
 
     private static Polarity ParsePolarity(string? name) => name == "sharp" ? Polarity.Sharp : Polarity.Blur;
-
-    private static bool IsInputProblem(Exception exception) =>
-        exception is IOException or UnauthorizedAccessException or InvalidDataException or SampleMismatchException
-            or BlurVideoNativeException or ModelNotFoundException or GpuUnavailableException or OnnxRuntimeException;
 }

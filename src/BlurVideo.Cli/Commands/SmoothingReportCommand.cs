@@ -4,7 +4,6 @@ using System.Text.Json;
 using BlurVideo.Inference;
 using BlurVideo.Pipeline;
 using BlurVideo.Measurement;
-using Microsoft.ML.OnnxRuntime;
 
 namespace BlurVideo.Cli.Commands;
 
@@ -164,8 +163,7 @@ internal static class SmoothingReportCommand
             await error.WriteLineAsync("blurvideo smoothing-report: interrupted.").ConfigureAwait(false);
             return ExitCodes.Interrupted;
         }
-        catch (Exception ex) when (ex is ModelNotFoundException or GpuUnavailableException or OnnxRuntimeException
-                                       or BlurVideoNativeException or InvalidDataException or IOException or UnauthorizedAccessException)
+        catch (Exception ex) when (CliFailures.IsExpected(ex))
         {
             await error.WriteLineAsync($"blurvideo smoothing-report: {ex.Message}").ConfigureAwait(false);
             return ExitCodes.Failure;

@@ -3,7 +3,6 @@ using System.CommandLine.Parsing;
 using System.Globalization;
 using BlurVideo.Inference;
 using BlurVideo.Pipeline;
-using Microsoft.ML.OnnxRuntime;
 using Spectre.Console;
 
 namespace BlurVideo.Cli.Commands;
@@ -127,8 +126,7 @@ internal static class VideoCommand
 
             return ExitCodes.Success;
         }
-        catch (Exception ex) when (ex is VideoJobException or ModelNotFoundException or FrameSourceException or GpuUnavailableException
-                                       or OnnxRuntimeException or BlurVideoNativeException or InvalidDataException or IOException or UnauthorizedAccessException)
+        catch (Exception ex) when (CliFailures.IsExpected(ex))
         {
             await error.WriteLineAsync($"blurvideo {commandName}: {ex.Message}").ConfigureAwait(false);
             return ExitCodes.Failure;
