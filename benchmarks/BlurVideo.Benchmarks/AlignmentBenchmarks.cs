@@ -1,6 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using BlurVideo.Imaging;
-using BlurVideo.Pipeline.Sources;
+using BlurVideo.Measurement;
 
 namespace BlurVideo.Benchmarks;
 
@@ -39,10 +39,10 @@ public class AlignmentBenchmarks
     public void Cleanup() => _aligner?.Dispose();
 
     [Benchmark(Description = "align a 320x320 map to a 320x240 frame")]
-    public FrameAlignment Align()
+    public bool Align()
     {
         var frame = _frames[_next];
         _next ^= 1;
-        return _aligner!.Align(frame, 320, 240, 320 * 3, _map, _warped);
+        return _aligner!.Align(frame, 320, 240, 320 * 3, _map, _warped).Aligned;
     }
 }

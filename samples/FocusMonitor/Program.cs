@@ -4,7 +4,9 @@
 //   dotnet run -c Release --project samples/FocusMonitor -- <video file | camera index | URL | synthetic> [model]
 //
 // The model is a shipped model's name (default defusionnet-s) or a path to an .onnx with its card beside it.
+using BlurVideo.Focus;
 using BlurVideo.Inference;
+using BlurVideo.Measurement;
 using BlurVideo.Pipeline;
 using BlurVideo.Pipeline.Sources;
 
@@ -24,20 +26,23 @@ Console.CancelKeyPress += (_, e) =>
 try
 {
     using var detector = new BlurDetector(new BlurDetectorOptions { Model = args.Length > 1 ? args[1] : "defusionnet-s" });
-    await using var source = FrameSources.Open(args[0], syntheticFrameCount: args[0] == FrameSources.Synthetic ? 100 : null);
+    // "synthetic" is the measurement assembly's focus-pull clip (one full pull); anything else is a file, camera or URL.
+    await using IFrameSource source = args[0] == "synthetic" ? new SyntheticFocusPullSource(frameCount: 100) : FrameSources.Open(args[0]);
     await using var pipeline = new BlurPipeline(source, detector);
     Console.WriteLine($"Watching {args[0]} with {detector.Model.Name} on {detector.ActiveProvider}; Ctrl+C stops.");
 
+    var focus = new FocusStateTracker();
     var previous = FocusState.Unknown;
     await foreach (var result in pipeline.RunAsync(stop.Token))
     {
         using (result)
         {
-            if (result.FocusState != previous)
+            var state = focus.Update(result.Map);
+            if (state != previous)
             {
                 Console.WriteLine($"frame {result.SequenceNumber,6}  {result.SourceTimestamp.TotalSeconds,8:F2} s  " +
-                                  $"{result.FocusState,-10} centre blur {result.FocusRegionBlur:P0}, age {result.Age.TotalMilliseconds:F0} ms");
-                previous = result.FocusState;
+                                  $"{state,-10} centre blur {focus.RegionBlur:P0}, age {result.Age.TotalMilliseconds:F0} ms");
+                previous = state;
             }
         }
     }

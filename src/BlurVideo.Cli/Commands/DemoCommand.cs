@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Globalization;
 using BlurVideo.Inference;
 using BlurVideo.Pipeline;
-using BlurVideo.Pipeline.Sources;
 
 namespace BlurVideo.Cli.Commands;
 
@@ -27,6 +26,8 @@ internal static class DemoCommand
             DefaultValueFactory = _ => new DirectoryInfo(Path.Combine("out", "demo")),
         };
         var model = DetectorOptions.Model();
+        var provider = DetectorOptions.Provider();
+        var device = DetectorOptions.Device();
         var frames = new Option<int>("--frames")
         {
             Description = $"Length of the clip in frames (default {ClipFrames}, one full focus pull).",
@@ -43,7 +44,7 @@ internal static class DemoCommand
             "demo",
             "Run the synthetic focus-pull clip through the pipeline with the shipped model and write the overlay video, CSV and statistics.")
         {
-            outputDirectory, model, frames,
+            outputDirectory, model, frames, provider, device,
         };
         command.SetAction((parseResult, cancellationToken) =>
         {
@@ -57,13 +58,15 @@ internal static class DemoCommand
 
             var settings = new VideoJobSettings
             {
-                Input = FrameSources.Synthetic,
+                Input = VideoJobInput.Synthetic,
                 OutputVideo = Path.Combine(directory, VideoFileName),
                 CsvPath = Path.Combine(directory, CsvFileName),
                 StatsJsonPath = Path.Combine(directory, StatsFileName),
                 MaxFrames = parseResult.GetValue(frames),
                 Model = modelName,
                 Smoothing = TemporalSmoothingOptions.Default,
+                Provider = parseResult.GetValue(provider),
+                Device = parseResult.GetValue(device),
             };
             return VideoCommand.RunAsync(
                 parseResult, "demo", settings, cancellationToken, (outcome, output) => PrintSummary(outcome, settings, output));

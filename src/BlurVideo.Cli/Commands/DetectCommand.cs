@@ -3,9 +3,8 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using BlurVideo.Imaging;
+using BlurVideo.Focus;
 using BlurVideo.Inference;
-using BlurVideo.Native;
-using Microsoft.ML.OnnxRuntime;
 using Spectre.Console;
 
 namespace BlurVideo.Cli.Commands;
@@ -19,11 +18,6 @@ namespace BlurVideo.Cli.Commands;
 /// </summary>
 internal static class DetectCommand
 {
-    private static readonly HashSet<string> ImageExtensions = new(StringComparer.OrdinalIgnoreCase)
-    {
-        ".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff", ".webp",
-    };
-
     public static Command Create()
     {
         var input = new Argument<string>("input")
@@ -41,28 +35,24 @@ internal static class DetectCommand
         {
             Description = "Also write overlays/<name>.jpg: the blur map as a heatmap over the photo (in focus blue, blurred red).",
         };
-        var provider = new Option<ExecutionProvider>("--provider")
-        {
-            Description = "Where to run the network: Auto (CUDA if available), Cpu or Cuda.",
-            DefaultValueFactory = _ => ExecutionProvider.Auto,
-        };
+        var provider = DetectorOptions.Provider();
+        var device = DetectorOptions.Device();
         var inputSize = DetectorOptions.InputSize(InputSizePolicy.Native);
 
         var command = new Command(
             "detect",
             "Write the blur map of each image (8-bit PNG at the image's size, 255 = blurred) and a JSON summary of its focus figures.")
         {
-            input, outputDirectory, model, overlay, provider, inputSize,
+            input, outputDirectory, model, overlay, provider, device, inputSize,
         };
         command.SetAction(parseResult =>
         {
             var request = new DetectRequest(
                 parseResult.GetRequiredValue(input),
                 parseResult.GetRequiredValue(outputDirectory).FullName,
-                parseResult.GetRequiredValue(model),
                 parseResult.GetValue(overlay),
-                parseResult.GetValue(provider),
-                parseResult.GetValue(inputSize));
+                DetectorOptions.Create(
+                    parseResult.GetRequiredValue(model), parseResult.GetValue(inputSize), parseResult.GetValue(provider), parseResult.GetValue(device)));
             return Run(request, parseResult.InvocationConfiguration.Output, parseResult.InvocationConfiguration.Error);
         });
         return command;
@@ -89,13 +79,9 @@ internal static class DetectCommand
         BlurDetector detector;
         try
         {
-            detector = new BlurDetector(new BlurDetectorOptions
-            {
-                Model = request.Model, Provider = request.Provider, InputSize = request.InputSize,
-            });
+            detector = new BlurDetector(request.Detector);
         }
-        catch (Exception exception) when (exception is ModelNotFoundException or InvalidDataException
-                                              or GpuUnavailableException or OnnxRuntimeException)
+        catch (Exception exception) when (CliFailures.IsExpected(exception))
         {
             error.WriteLine($"blurvideo detect: {exception.Message}");
             return ExitCodes.Failure;
@@ -104,6 +90,7 @@ internal static class DetectCommand
         using (detector)
         using (var job = new DetectJob(detector, request))
         {
+            DetectorOptions.ReportFallback(detector, output);
             output.WriteLine($"Model {detector.Model.Name} on {detector.ActiveProvider}; {images.Length} image(s) -> {request.OutputDirectory}");
             var interactive = images.Length > 1 && ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected
                               && AnsiConsole.Profile.Capabilities.Interactive;
@@ -158,16 +145,13 @@ internal static class DetectCommand
             throw new FileNotFoundException($"Input '{input}' not found: give an image file or a folder of images.", input);
         }
 
-        var images = Directory.EnumerateFiles(input)
-            .Where(path => ImageExtensions.Contains(Path.GetExtension(path)))
-            .Order(StringComparer.Ordinal)
-            .ToArray();
+        var images = ImageFile.List(input);
         return images.Length > 0
             ? images
-            : throw new IOException($"Folder '{Path.GetFullPath(input)}' holds no images ({string.Join(", ", ImageExtensions.Order(StringComparer.Ordinal))}).");
+            : throw new IOException($"Folder '{Path.GetFullPath(input)}' holds no images ({string.Join(", ", ImageFile.Extensions)}).");
     }
 
-    private sealed record DetectRequest(string Input, string OutputDirectory, string Model, bool Overlay, ExecutionProvider Provider, InputSizePolicy InputSize);
+    private sealed record DetectRequest(string Input, string OutputDirectory, bool Overlay, BlurDetectorOptions Detector);
 
     private sealed record Failure(string Path, string Message);
 

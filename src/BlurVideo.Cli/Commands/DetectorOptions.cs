@@ -26,4 +26,52 @@ internal static class DetectorOptions
             + $"in the frame's shape). Default {defaultPolicy}.",
         DefaultValueFactory = _ => defaultPolicy,
     };
+
+    /// <summary>
+    /// <c>--provider auto|cpu|cuda</c>. Auto falls back to the CPU when CUDA cannot be used (the reason is logged and
+    /// recorded); an explicit cuda is a requirement: the command fails with the reason instead of running elsewhere.
+    /// </summary>
+    public static Option<ExecutionProvider> Provider() => new("--provider")
+    {
+        Description = "Where to run the network: auto (CUDA when usable, else the CPU), cpu, or cuda (fail if CUDA cannot be used).",
+        HelpName = "auto|cpu|cuda",
+        DefaultValueFactory = _ => ExecutionProvider.Auto,
+    };
+
+    /// <summary><c>--device N</c>: the CUDA device ordinal.</summary>
+    public static Option<int> Device()
+    {
+        var option = new Option<int>("--device")
+        {
+            Description = "The CUDA device (ordinal) for cuda and auto. Default 0.",
+            HelpName = "N",
+        };
+        option.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int>() < 0)
+            {
+                result.AddError("--device must be 0 or more.");
+            }
+        });
+        return option;
+    }
+
+    /// <summary>The detector settings for the parsed options: an explicit CUDA request requires the GPU.</summary>
+    public static BlurDetectorOptions Create(string model, InputSizePolicy inputSize, ExecutionProvider provider, int device) => new()
+    {
+        Model = model,
+        InputSize = inputSize,
+        Provider = provider,
+        CudaDeviceId = device,
+        RequireGpu = provider == ExecutionProvider.Cuda,
+    };
+
+    /// <summary>Says on <paramref name="output"/> that auto ran on the CPU, and why (nothing when there was no fallback).</summary>
+    public static void ReportFallback(BlurDetector detector, TextWriter output)
+    {
+        if (detector.ProviderFallbackReason is { } reason)
+        {
+            output.WriteLine($"Running on the CPU: {reason}");
+        }
+    }
 }

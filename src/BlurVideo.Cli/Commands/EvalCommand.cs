@@ -1,8 +1,6 @@
 using System.CommandLine;
-using BlurVideo.Evaluation;
 using BlurVideo.Inference;
-using BlurVideo.Native;
-using Microsoft.ML.OnnxRuntime;
+using BlurVideo.Measurement.Evaluation;
 
 namespace BlurVideo.Cli.Commands;
 
@@ -137,7 +135,7 @@ internal static class EvalCommand
 
                 return ExitCodes.Success;
             }
-            catch (Exception exception) when (IsInputProblem(exception))
+            catch (Exception exception) when (CliFailures.IsExpected(exception))
             {
                 error.WriteLine($"blurvideo eval: {exception.Message}");
                 return ExitCodes.Failure;
@@ -154,8 +152,4 @@ internal static class EvalCommand
     }.AcceptOnlyFromAmong(PolarityNames);
 
     private static Polarity ParsePolarity(string? name) => name == "sharp" ? Polarity.Sharp : Polarity.Blur;
-
-    private static bool IsInputProblem(Exception exception) =>
-        exception is IOException or UnauthorizedAccessException or InvalidDataException or SampleMismatchException
-            or BlurVideoNativeException or ModelNotFoundException or GpuUnavailableException or OnnxRuntimeException;
 }

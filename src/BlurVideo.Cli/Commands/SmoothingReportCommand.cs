@@ -2,10 +2,8 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using BlurVideo.Inference;
-using BlurVideo.Native;
 using BlurVideo.Pipeline;
-using BlurVideo.Pipeline.Sources;
-using Microsoft.ML.OnnxRuntime;
+using BlurVideo.Measurement;
 
 namespace BlurVideo.Cli.Commands;
 
@@ -165,8 +163,7 @@ internal static class SmoothingReportCommand
             await error.WriteLineAsync("blurvideo smoothing-report: interrupted.").ConfigureAwait(false);
             return ExitCodes.Interrupted;
         }
-        catch (Exception ex) when (ex is ModelNotFoundException or GpuUnavailableException or OnnxRuntimeException
-                                       or BlurVideoNativeException or InvalidDataException or IOException or UnauthorizedAccessException)
+        catch (Exception ex) when (CliFailures.IsExpected(ex))
         {
             await error.WriteLineAsync($"blurvideo smoothing-report: {ex.Message}").ConfigureAwait(false);
             return ExitCodes.Failure;

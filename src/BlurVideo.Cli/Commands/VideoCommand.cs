@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
 using BlurVideo.Inference;
-using BlurVideo.Native;
 using BlurVideo.Pipeline;
 using Spectre.Console;
 
@@ -76,10 +75,12 @@ internal static class VideoCommand
         });
         var model = DetectorOptions.Model();
         var inputSize = DetectorOptions.InputSize(InputSizePolicy.ModelCard);
+        var provider = DetectorOptions.Provider();
+        var device = DetectorOptions.Device();
 
         var command = new Command("video", "Detect blur in every frame of a video file, camera or stream and write the overlay video, CSV, maps and statistics.")
         {
-            input, output, overlay, csv, statsJson, mapsDirectory, smoothing, live, maxFrames, duration, model, inputSize,
+            input, output, overlay, csv, statsJson, mapsDirectory, smoothing, live, maxFrames, duration, model, inputSize, provider, device,
         };
         command.SetAction((parseResult, cancellationToken) =>
         {
@@ -97,6 +98,8 @@ internal static class VideoCommand
                 Duration = parseResult.GetValue(duration) is { } seconds ? TimeSpan.FromSeconds(seconds) : null,
                 Model = parseResult.GetRequiredValue(model),
                 InputSize = parseResult.GetValue(inputSize),
+                Provider = parseResult.GetValue(provider),
+                Device = parseResult.GetValue(device),
             };
             return RunAsync(parseResult, "video", settings, cancellationToken);
         });
@@ -123,8 +126,7 @@ internal static class VideoCommand
 
             return ExitCodes.Success;
         }
-        catch (Exception ex) when (ex is VideoJobException or ModelNotFoundException or FrameSourceException or GpuUnavailableException
-                                       or BlurVideoNativeException or InvalidDataException or IOException or UnauthorizedAccessException)
+        catch (Exception ex) when (CliFailures.IsExpected(ex))
         {
             await error.WriteLineAsync($"blurvideo {commandName}: {ex.Message}").ConfigureAwait(false);
             return ExitCodes.Failure;

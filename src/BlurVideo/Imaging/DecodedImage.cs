@@ -10,7 +10,7 @@ namespace BlurVideo.Imaging;
 /// <b>Lifetime.</b> Owns native memory of <c>Width * Height * Channels</c> bytes until <see cref="Dispose"/>.
 /// Use an instance from one thread at a time.
 /// </remarks>
-public sealed class DecodedImage : IDisposable
+internal sealed class DecodedImage : IDisposable
 {
     private readonly ImageHandle _handle;
 

@@ -7,7 +7,7 @@ namespace BlurVideo.Imaging;
 /// <para><b>Lifetime.</b> Owns native label buffers (reused between calls) until <see cref="Dispose"/>.</para>
 /// <para><b>Threads.</b> Use an instance from one thread at a time.</para>
 /// </remarks>
-public sealed class FocusRegionFinder : IDisposable
+internal sealed class FocusRegionFinder : IDisposable
 {
     private readonly RegionFinderHandle _handle;
 

@@ -11,4 +11,4 @@ namespace BlurVideo.Imaging;
 /// Large values (say above 0.25) suggest a scene cut.
 /// </param>
 /// <param name="MeanMotion">Mean optical-flow magnitude in map pixels; 0 when not aligned.</param>
-public readonly record struct FrameAlignment(bool Aligned, float SceneChange, float MeanMotion);
+internal readonly record struct FrameAlignment(bool Aligned, float SceneChange, float MeanMotion);

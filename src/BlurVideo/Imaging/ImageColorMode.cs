@@ -1,7 +1,7 @@
 namespace BlurVideo.Imaging;
 
 /// <summary>How <see cref="ImageFile.Decode"/> converts an image file's pixels.</summary>
-public enum ImageColorMode
+internal enum ImageColorMode
 {
     /// <summary>3 channels, B, G, R; grey files are expanded.</summary>
     Bgr8 = 0,

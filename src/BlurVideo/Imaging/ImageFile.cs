@@ -7,8 +7,20 @@ namespace BlurVideo.Imaging;
 /// native shim. Writes choose the format from the extension: .png, .jpg/.jpeg (quality 95) or .bmp.
 /// All members are thread-safe.
 /// </summary>
-public static class ImageFile
+internal static class ImageFile
 {
+    /// <summary>The image files the SDK reads (folders of frames, photos, maps and masks), lower case.</summary>
+    public static IReadOnlyList<string> Extensions { get; } = [".bmp", ".jpeg", ".jpg", ".png", ".tif", ".tiff", ".webp"];
+
+    /// <summary>Whether the path names an image file by its extension (any case).</summary>
+    public static bool HasImageExtension(string path) =>
+        Extensions.Contains(Path.GetExtension(path), StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>The image files at the top level of a folder, in ordinal order of their paths.</summary>
+    /// <exception cref="DirectoryNotFoundException">The folder does not exist.</exception>
+    public static string[] List(string folder) =>
+        [.. Directory.EnumerateFiles(folder).Where(HasImageExtension).Order(StringComparer.Ordinal)];
+
     /// <summary>Decodes an image file. The caller owns (and disposes) the result.</summary>
     /// <exception cref="BlurVideoNativeException">
     /// <see cref="NativeStatus.NotFound"/> for a missing file, <see cref="NativeStatus.IOError"/> for one that is

@@ -3,7 +3,7 @@ using BlurVideo.Native;
 namespace BlurVideo.Imaging;
 
 /// <summary>Resizes float maps (e.g. blur maps to a frame's size) with OpenCV's bilinear interpolation.</summary>
-public static class MapResampler
+internal static class MapResampler
 {
     /// <summary>
     /// Resizes a tightly packed map of <paramref name="sourceWidth"/> x <paramref name="sourceHeight"/> into

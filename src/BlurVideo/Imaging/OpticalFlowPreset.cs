@@ -1,7 +1,7 @@
 namespace BlurVideo.Imaging;
 
 /// <summary>Speed/quality presets of OpenCV's DIS optical flow, used by <see cref="TemporalAligner"/>.</summary>
-public enum OpticalFlowPreset
+internal enum OpticalFlowPreset
 {
     /// <summary>Fastest; good enough for motion compensation of low-resolution maps.</summary>
     Ultrafast = 0,

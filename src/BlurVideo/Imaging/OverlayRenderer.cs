@@ -11,7 +11,7 @@ namespace BlurVideo.Imaging;
 /// <see cref="Dispose"/>.</para>
 /// <para><b>Threads.</b> Use an instance from one thread at a time.</para>
 /// </remarks>
-public sealed class OverlayRenderer : IDisposable
+internal sealed class OverlayRenderer : IDisposable
 {
     /// <summary>Default focus-peaking colour, red (0xRRGGBB).</summary>
     public const uint DefaultPeakingColor = 0xFF2020;

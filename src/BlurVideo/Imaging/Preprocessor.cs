@@ -12,7 +12,7 @@ namespace BlurVideo.Imaging;
 /// <para><b>Threads.</b> Use an instance from one thread at a time.</para>
 /// <para><b>Allocation.</b> <see cref="Run"/> allocates nothing once the frame size is stable.</para>
 /// </remarks>
-public sealed class Preprocessor : IDisposable
+internal sealed class Preprocessor : IDisposable
 {
     private readonly PreprocessorHandle _handle;
 

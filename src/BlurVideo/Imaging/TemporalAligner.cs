@@ -13,7 +13,7 @@ namespace BlurVideo.Imaging;
 /// <para><b>Threads.</b> Use an instance from one thread at a time (it is stateful: one per stream).</para>
 /// <para><b>Allocation.</b> <see cref="Align"/> allocates nothing managed.</para>
 /// </remarks>
-public sealed class TemporalAligner : IDisposable
+internal sealed class TemporalAligner : IDisposable
 {
     private readonly TemporalAlignerHandle _handle;
 

@@ -6,4 +6,4 @@ namespace BlurVideo.Imaging;
 /// The source's presentation time of the frame; for sources without one, index / fps, or the time since
 /// opening when the frame rate is unknown.
 /// </param>
-public readonly record struct VideoFrameInfo(long Index, TimeSpan Timestamp);
+internal readonly record struct VideoFrameInfo(long Index, TimeSpan Timestamp);

@@ -16,7 +16,7 @@ namespace BlurVideo.Imaging;
 /// <para><b>Allocation.</b> Reading a frame allocates nothing: the frame is decoded straight into the
 /// caller's buffer.</para>
 /// </remarks>
-public sealed class VideoReader : IDisposable
+internal sealed class VideoReader : IDisposable
 {
     private readonly VideoSourceHandle _handle;
 
@@ -26,17 +26,16 @@ public sealed class VideoReader : IDisposable
     /// <c>rtmp://</c>, <c>http(s)://</c>, <c>udp://</c>, <c>tcp://</c>), an image sequence pattern containing
     /// <c>%</c> (<c>"frames/%04d.png"</c>), or a video file path.
     /// </param>
-    /// <param name="options">Timeouts for streams and capture settings for cameras; null for defaults.</param>
+    /// <param name="settings">Timeouts for streams and capture settings for cameras; default = the backend's.</param>
     /// <exception cref="BlurVideoNativeException">
     /// The source cannot be opened: <see cref="NativeStatus.NotFound"/> for a missing file, camera or stream,
     /// <see cref="NativeStatus.IOError"/> for a file FFmpeg cannot decode, <see cref="NativeStatus.InvalidArgument"/>
     /// for an unsupported URL scheme or a directory.
     /// </exception>
-    public unsafe VideoReader(string source, VideoReaderOptions? options = null)
+    public unsafe VideoReader(string source, NativeMethods.SourceOptions settings = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(source);
         NativeShim.EnsureLoaded();
-        var settings = ToNative(options);
         NativeError.ThrowIfFailed(NativeMethods.bv_video_source_open(source, &settings, out _handle));
         NativeMethods.VideoInfo info;
         try
@@ -128,18 +127,4 @@ public sealed class VideoReader : IDisposable
 
     /// <summary>Closes the source. Calling it again is a no-op.</summary>
     public void Dispose() => _handle.Dispose();
-
-    private static NativeMethods.SourceOptions ToNative(VideoReaderOptions? options) => options is null
-        ? default
-        : new NativeMethods.SourceOptions
-        {
-            OpenTimeoutMs = Milliseconds(options.OpenTimeout),
-            ReadTimeoutMs = Milliseconds(options.ReadTimeout),
-            CameraWidth = options.CameraWidth ?? 0,
-            CameraHeight = options.CameraHeight ?? 0,
-            CameraFps = options.CameraFramesPerSecond ?? 0,
-        };
-
-    private static int Milliseconds(TimeSpan? value) =>
-        value is { } timeout ? (int)Math.Clamp(timeout.TotalMilliseconds, 1, int.MaxValue) : 0;
 }

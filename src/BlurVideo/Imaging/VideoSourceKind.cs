@@ -1,7 +1,7 @@
 namespace BlurVideo.Imaging;
 
 /// <summary>What a <see cref="VideoReader"/> reads, as decided from its source string.</summary>
-public enum VideoSourceKind
+internal enum VideoSourceKind
 {
     /// <summary>A video file, decoded with FFmpeg.</summary>
     File = 0,

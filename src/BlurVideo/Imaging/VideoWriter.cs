@@ -9,7 +9,7 @@ namespace BlurVideo.Imaging;
 /// <para><b>Threads.</b> Use an instance from one thread at a time.</para>
 /// <para><b>Allocation.</b> Writing a frame allocates nothing managed.</para>
 /// </remarks>
-public sealed class VideoWriter : IDisposable
+internal sealed class VideoWriter : IDisposable
 {
     private readonly VideoWriterHandle _handle;
 

@@ -1,14 +1,17 @@
 using System.Globalization;
 using BlurVideo.Imaging;
-using BlurVideo.Pipeline;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.ML.OnnxRuntime;
+using Mat = OpenCvSharp.Mat;
+using MatType = OpenCvSharp.MatType;
+using Cv2 = OpenCvSharp.Cv2;
+using ColorConversionCodes = OpenCvSharp.ColorConversionCodes;
 
 namespace BlurVideo.Inference;
 
 /// <summary>
-/// Turns BGR8 frames into blur maps (1 = blurred, at the network's input resolution) with one of the shipped
+/// Turns frames (BGR8 buffers, OpenCV <see cref="Mat"/>s, image files) into blur maps (1 = blurred, at the network's input resolution) with one of the shipped
 /// networks run by ONNX Runtime, on the CPU or on a CUDA GPU.
 /// </summary>
 /// <remarks>
@@ -29,6 +32,8 @@ public sealed partial class BlurDetector : IBlurInference, IDisposable
 {
     private const string CudaProviderName = "CUDAExecutionProvider";
 
+    private static string? s_firstCudaLoadFailure;
+
     private readonly BlurDetectorOptions _options;
     private readonly ILogger _logger;
     private readonly InferenceSession _session;
@@ -38,6 +43,7 @@ public sealed partial class BlurDetector : IBlurInference, IDisposable
     private TensorBinding? _tensors;
     private Preprocessor? _preprocessor;
     private BlurMapPool? _maps;
+    private Mat? _converted;
     private bool _disposed;
 
     /// <summary>Loads the model and creates the ONNX Runtime session.</summary>
@@ -134,8 +140,24 @@ public sealed partial class BlurDetector : IBlurInference, IDisposable
         return Detect(frame.Pixels, frame.Width, frame.Height, frame.Stride);
     }
 
+    /// <summary>
+    /// Blur map of an OpenCV image: 8-bit BGR, BGRA or grey (<c>CV_8UC3</c>, <c>CV_8UC4</c>, <c>CV_8UC1</c>), continuous
+    /// or not (a region of a larger image: any row step). The image stays the caller's; the caller owns the map. BGR is
+    /// read in place (no copy, no managed allocation); BGRA and grey are converted into a buffer the detector keeps.
+    /// </summary>
+    /// <exception cref="ArgumentException">The image is empty, not 8-bit, or has another channel count.</exception>
+    public unsafe BlurMap Detect(Mat image)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var bgr = AsBgr(image);
+        var stride = checked((int)bgr.Step());
+        var length = checked(((bgr.Rows - 1) * stride) + (bgr.Cols * 3));
+        return Detect(new ReadOnlySpan<byte>((void*)bgr.Data, length), bgr.Cols, bgr.Rows, stride);
+    }
+
     /// <summary>Blur map of an image file (decoded natively). The caller owns the map.</summary>
-    /// <exception cref="BlurVideo.Native.BlurVideoNativeException">The file is missing or not a decodable image.</exception>
+    /// <exception cref="BlurVideoNativeException">The file is missing or not a decodable image.</exception>
     public BlurMap DetectFile(string imagePath)
     {
         using var image = ImageFile.Decode(imagePath, ImageColorMode.Bgr8);
@@ -160,6 +182,7 @@ public sealed partial class BlurDetector : IBlurInference, IDisposable
         }
 
         _disposed = true;
+        _converted?.Dispose();
         _tensors?.Dispose();
         _preprocessor?.Dispose();
         _session.Dispose();
@@ -174,6 +197,36 @@ public sealed partial class BlurDetector : IBlurInference, IDisposable
     {
         cancellationToken.ThrowIfCancellationRequested();
         RunInto(destination);
+    }
+
+    /// <summary>The image itself when it is BGR8, otherwise its BGR8 conversion in <see cref="_converted"/>.</summary>
+    private Mat AsBgr(Mat image)
+    {
+        if (image.Empty() || image.Dims > 2)
+        {
+            throw new ArgumentException("The image is empty or not two-dimensional.", nameof(image));
+        }
+
+        if (image.Depth() != MatType.CV_8U)
+        {
+            throw new ArgumentException($"The image must be 8-bit (CV_8UC1, CV_8UC3 or CV_8UC4), not {image.Type()}.", nameof(image));
+        }
+
+        var conversion = image.Channels() switch
+        {
+            3 => (ColorConversionCodes?)null,
+            4 => ColorConversionCodes.BGRA2BGR,
+            1 => ColorConversionCodes.GRAY2BGR,
+            _ => throw new ArgumentException($"The image must have 1, 3 or 4 channels, not {image.Channels()}.", nameof(image)),
+        };
+        if (conversion is not { } code)
+        {
+            return image;
+        }
+
+        _converted ??= new Mat();
+        Cv2.CvtColor(image, _converted, code);
+        return _converted;
     }
 
     private static int RoundToMultipleOf32(double side) => Math.Max(32, (int)Math.Round(side / 32.0) * 32);
@@ -234,7 +287,7 @@ public sealed partial class BlurDetector : IBlurInference, IDisposable
 
             if (_options.RequireGpu)
             {
-                throw new GpuUnavailableException($"A GPU is required but CUDA cannot be used: {reason}");
+                throw new GpuUnavailableException($"A GPU is required but {reason}");
             }
 
             fallbackReason = reason;
@@ -257,7 +310,7 @@ public sealed partial class BlurDetector : IBlurInference, IDisposable
     {
         if (!OrtEnv.Instance().GetAvailableProviders().Contains(CudaProviderName))
         {
-            return (null, $"this ONNX Runtime ({OrtEnv.Instance().GetVersionString()}) was built without the CUDA execution provider.");
+            return (null, $"this ONNX Runtime ({OrtEnv.Instance().GetVersionString()}) was built without the CUDA execution provider");
         }
 
         try
@@ -279,9 +332,27 @@ public sealed partial class BlurDetector : IBlurInference, IDisposable
         }
         catch (OnnxRuntimeException exception)
         {
-            return (null, exception.Message);
+            return (null, "the CUDA execution provider cannot be used: " + RememberLoadFailure(OneLine(exception.Message)));
         }
     }
+
+    /// <summary>
+    /// ONNX Runtime names the library that failed to load (e.g. <c>libcublasLt.so.13</c>) only on the process's first
+    /// attempt to load the CUDA provider; later attempts say "Failed to load shared library". Those get the first message.
+    /// </summary>
+    private static string RememberLoadFailure(string message)
+    {
+        if (!message.Contains("Failed to load", StringComparison.Ordinal))
+        {
+            return message;
+        }
+
+        return Interlocked.CompareExchange(ref s_firstCudaLoadFailure, message, null) ?? message;
+    }
+
+    /// <summary>ONNX Runtime's messages may span lines; a fallback reason is reported as one.</summary>
+    private static string OneLine(string message) =>
+        string.Join(' ', message.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
 
     private SessionOptions CreateSessionOptions()
     {

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
+using BlurVideo.Inference;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -38,6 +39,16 @@ public sealed partial class BlurPipeline : IAsyncDisposable
     private int _sourceEpoch;
     private int _started;
 
+    /// <summary>A pipeline that runs <paramref name="detector"/> on every frame of <paramref name="source"/>.</summary>
+    /// <param name="source">The frames; disposed with the pipeline unless <see cref="BlurPipelineOptions.LeaveSourceOpen"/>.</param>
+    /// <param name="detector">The model; used by the pipeline's processing task only, not disposed by the pipeline.</param>
+    /// <param name="options">Settings; null = defaults for the source.</param>
+    /// <param name="logger">Receives reconnect warnings.</param>
+    public BlurPipeline(IFrameSource source, BlurDetector detector, BlurPipelineOptions? options = null, ILogger? logger = null)
+        : this(source, (IBlurInference)detector, options, createAligner: null, logger)
+    {
+    }
+
     /// <param name="source">The frames; disposed with the pipeline unless <see cref="BlurPipelineOptions.LeaveSourceOpen"/>.</param>
     /// <param name="inference">Turns frames into blur maps; not disposed by the pipeline.</param>
     /// <param name="options">Settings; null = defaults for the source.</param>
@@ -63,7 +74,7 @@ public sealed partial class BlurPipeline : IAsyncDisposable
         _createAligner = createAligner ?? DefaultAligner(_options.Smoothing);
         _logger = logger ?? NullLogger.Instance;
         _frameDropped = OnFrameDropped;
-        Statistics = new PipelineStatistics();
+        Statistics = new PipelineStatistics(_options.MeterFactory);
     }
 
     /// <summary>Live figures of the run (also published on the <c>BlurVideo</c> meter).</summary>
@@ -353,12 +364,12 @@ public sealed partial class BlurPipeline : IAsyncDisposable
             _inference.Infer(map, cancellationToken);
             var inferred = Stopwatch.GetTimestamp();
             Statistics.FrameProcessed();
-            var outcome = smoother.Apply(frame, map);
+            var sceneCut = smoother.Apply(frame, map);
             var smoothed = Stopwatch.GetTimestamp();
             Statistics.RecordStage(PipelineStage.Preprocess, Stopwatch.GetElapsedTime(start, preprocessed));
             Statistics.RecordStage(PipelineStage.Inference, Stopwatch.GetElapsedTime(preprocessed, inferred));
             Statistics.RecordStage(PipelineStage.Smoothing, Stopwatch.GetElapsedTime(inferred, smoothed));
-            return _results.Rent(frame, map, outcome);
+            return _results.Rent(frame, map, sceneCut);
         }
         catch
         {

@@ -1,3 +1,5 @@
+using System.Diagnostics.Metrics;
+
 namespace BlurVideo.Pipeline;
 
 /// <summary>Settings of a <see cref="BlurPipeline"/>.</summary>
@@ -13,4 +15,7 @@ public sealed record BlurPipelineOptions
 
     /// <summary>Leave the source open when the pipeline is disposed (the caller disposes it).</summary>
     public bool LeaveSourceOpen { get; init; }
+
+    /// <summary>Creates the meter the statistics are published on (dependency injection); null = a meter the pipeline owns.</summary>
+    public IMeterFactory? MeterFactory { get; init; }
 }

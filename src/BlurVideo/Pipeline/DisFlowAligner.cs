@@ -7,11 +7,10 @@ internal sealed class DisFlowAligner(int mapWidth, int mapHeight) : ITemporalAli
 {
     private readonly TemporalAligner _aligner = new(mapWidth, mapHeight, OpticalFlowPreset.Ultrafast);
 
-    public MapAlignment Align(VideoFrame frame, ReadOnlySpan<float> previousMap, Span<float> warpedMap)
+    public bool Align(VideoFrame frame, ReadOnlySpan<float> previousMap, Span<float> warpedMap)
     {
         ArgumentNullException.ThrowIfNull(frame);
-        var alignment = _aligner.Align(frame.Pixels, frame.Width, frame.Height, frame.Stride, previousMap, warpedMap);
-        return new MapAlignment(alignment.Aligned, alignment.SceneChange);
+        return _aligner.Align(frame.Pixels, frame.Width, frame.Height, frame.Stride, previousMap, warpedMap).Aligned;
     }
 
     public void Reset() => _aligner.Reset();

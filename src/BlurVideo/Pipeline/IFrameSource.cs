@@ -2,7 +2,7 @@ namespace BlurVideo.Pipeline;
 
 /// <summary>
 /// Something that produces <see cref="VideoFrame"/>s: a video file, a camera, a network stream, an image
-/// sequence or the synthetic focus-pull scene.
+/// sequence or folder, or frames generated in process.
 /// </summary>
 /// <remarks>
 /// A source is used by one reader at a time. Disposing it releases its native handle and its frame pool;
@@ -22,6 +22,12 @@ public interface IFrameSource : IAsyncDisposable
 
     /// <summary>Frames per second announced by the source; 0 if unknown.</summary>
     double FramesPerSecond { get; }
+
+    /// <summary>How many frames a finite source will deliver, when it knows; null for live or unknown lengths.</summary>
+    long? FrameCount { get; }
+
+    /// <summary>What the source reads.</summary>
+    FrameSourceKind Kind { get; }
 
     /// <summary>
     /// Reads the next frame. The caller owns the returned frame and must dispose it (or hand it on).

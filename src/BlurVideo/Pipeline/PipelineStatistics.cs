@@ -53,7 +53,7 @@ public sealed class PipelineStatistics : IDisposable
     private long _stopped;
 
     /// <param name="meterFactory">Creates the meter (dependency injection); null = a meter owned by this object.</param>
-    public PipelineStatistics(IMeterFactory? meterFactory = null)
+    internal PipelineStatistics(IMeterFactory? meterFactory = null)
     {
         _meter = meterFactory?.Create(MeterName) ?? new Meter(MeterName);
         _framesInCounter = _meter.CreateCounter<long>("blurvideo.frames.captured", "{frame}", "Frames read from the source.");

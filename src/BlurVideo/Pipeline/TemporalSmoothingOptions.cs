@@ -19,9 +19,8 @@ public sealed record TemporalSmoothingOptions
     public bool Enabled { get; init; } = true;
 
     /// <summary>
-    /// Weight of the (warped) history in [0, 1): 0 = no smoothing, closer to 1 = smoother and slower to react. The
-    /// default 0.9 was chosen on the synthetic focus pull with seed 2 (the least flicker with Fβ within 0.01; 0.7
-    /// flickered more with the shipped model, 0.7 and 0.8 with the synthetic-only one), and is reported on seed 1.
+    /// Weight of the (warped) history in [0, 1): 0 = no smoothing, closer to 1 = smoother and slower to react
+    /// (default 0.9; how it was chosen and what it does: the README's temporal smoothing section).
     /// </summary>
     public float Strength { get; init; } = 0.9f;
 
@@ -34,14 +33,11 @@ public sealed record TemporalSmoothingOptions
     /// <summary>Warp the history by optical flow before blending. Off: blend in place (for comparison).</summary>
     public bool MotionCompensation { get; init; } = true;
 
-    /// <summary>Mean absolute grey-level change between consecutive frames (0–1) above which the history is discarded.</summary>
+    /// <summary>
+    /// Mean absolute grey-level change between consecutive frames (0–1, sampled on a fixed grid of the frame) above
+    /// which the history is discarded.
+    /// </summary>
     public float SceneCutThreshold { get; init; } = 0.25f;
-
-    /// <summary>Optional hysteresis on the per-frame focus state; null = plain threshold at 0.5.</summary>
-    public FocusHysteresis? Hysteresis { get; init; }
-
-    /// <summary>Region (fractions of the map, centred) whose mean blur probability decides the focus state.</summary>
-    public float FocusRegionFraction { get; init; } = 0.5f;
 
     internal void Validate()
     {
@@ -59,40 +55,5 @@ public sealed record TemporalSmoothingOptions
         {
             throw new ArgumentOutOfRangeException(nameof(SceneCutThreshold), SceneCutThreshold, "The scene-cut threshold must be in (0, 1].");
         }
-
-        if (FocusRegionFraction is <= 0f or > 1f || float.IsNaN(FocusRegionFraction))
-        {
-            throw new ArgumentOutOfRangeException(nameof(FocusRegionFraction), FocusRegionFraction, "The focus region fraction must be in (0, 1].");
-        }
-
-        Hysteresis?.Validate();
     }
-}
-
-/// <summary>
-/// Hysteresis on the focus state: the state becomes <see cref="FocusState.OutOfFocus"/> when the focus
-/// region's mean blur probability rises above <see cref="BlurredAbove"/>, and returns to
-/// <see cref="FocusState.InFocus"/> only when it falls below <see cref="SharpBelow"/>.
-/// </summary>
-public sealed record FocusHysteresis
-{
-    public float BlurredAbove { get; init; } = 0.6f;
-
-    public float SharpBelow { get; init; } = 0.4f;
-
-    internal void Validate()
-    {
-        if (!(SharpBelow >= 0f && SharpBelow <= BlurredAbove && BlurredAbove <= 1f))
-        {
-            throw new ArgumentOutOfRangeException(nameof(SharpBelow), "Hysteresis needs 0 <= SharpBelow <= BlurredAbove <= 1.");
-        }
-    }
-}
-
-/// <summary>Whether the frame's focus region is in focus.</summary>
-public enum FocusState
-{
-    Unknown,
-    InFocus,
-    OutOfFocus,
 }

@@ -1,6 +1,5 @@
 using System.Globalization;
 using BlurVideo.Cli.Commands;
-using BlurVideo.Inference;
 using NUnit.Framework;
 
 namespace BlurVideo.Tests.Cli;

@@ -1,7 +1,5 @@
 using System.Globalization;
 using BlurVideo.Cli.Commands;
-using BlurVideo.Imaging;
-using BlurVideo.Pipeline.Sources;
 using NUnit.Framework;
 
 namespace BlurVideo.Tests.Cli;

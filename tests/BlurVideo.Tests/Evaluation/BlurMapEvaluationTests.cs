@@ -1,7 +1,3 @@
-using BlurVideo.Evaluation;
-using BlurVideo.Imaging;
-using BlurVideo.Inference;
-using BlurVideo.Pipeline;
 using NUnit.Framework;
 
 namespace BlurVideo.Tests.Evaluation;

@@ -1,4 +1,3 @@
-using BlurVideo.Evaluation;
 using NUnit.Framework;
 
 namespace BlurVideo.Tests.Evaluation;

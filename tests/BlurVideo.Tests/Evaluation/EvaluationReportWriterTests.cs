@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Xml.Linq;
-using BlurVideo.Evaluation;
 using NUnit.Framework;
 
 namespace BlurVideo.Tests.Evaluation;

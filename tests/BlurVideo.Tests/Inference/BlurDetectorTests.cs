@@ -1,5 +1,3 @@
-using BlurVideo.Imaging;
-using BlurVideo.Inference;
 using Microsoft.ML.OnnxRuntime;
 using NUnit.Framework;
 
@@ -134,7 +132,7 @@ public sealed class BlurDetectorTests
         using var detector = new BlurDetector(InferenceTestKit.TinyCpu());
 
         using var map = detector.DetectFile(image);
-        var error = Assert.Throws<BlurVideo.Native.BlurVideoNativeException>(() => detector.DetectFile("/nonexistent/photo.png"));
+        var error = Assert.Throws<BlurVideoNativeException>(() => detector.DetectFile("/nonexistent/photo.png"));
 
         Assert.That(map.Width, Is.EqualTo(64));
         Assert.That(error!.Message, Does.Contain("photo.png"));

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
 using BlurVideo.Cli.Commands;
-using BlurVideo.Imaging;
 using NUnit.Framework;
 
 namespace BlurVideo.Tests.Inference;
@@ -55,7 +54,8 @@ public sealed class DetectCommandTests
             Assert.That(entries.Select(e => e.GetProperty("largest_in_focus_region").GetProperty("found").ValueKind),
                 Has.All.AnyOf(JsonValueKind.True, JsonValueKind.False));
             Assert.That(stdout, Does.Contain("6 of 6 image(s) processed"));
-            Assert.That(stdout, Does.Not.Contain("\u001b["), "no ANSI escapes when the output is not a terminal");
+            // Ordinal: a culture-aware search ignores the escape character and would find any "[".
+            Assert.That(stdout.Contains('\u001b', StringComparison.Ordinal), Is.False, "no ANSI escapes when the output is not a terminal");
         });
     }
 

@@ -1,5 +1,3 @@
-using BlurVideo.Inference;
-using BlurVideo.Pipeline;
 using NUnit.Framework;
 
 namespace BlurVideo.Tests.Inference;
@@ -37,7 +35,7 @@ public sealed class FocusFiguresTests
         using var map = HandMadeMap(pool);
         using var analyzer = new FocusAnalyzer();
 
-        var figures = map.MeasureFocus(analyzer);
+        var figures = analyzer.Measure(map);
 
         var region = figures.LargestInFocusRegion;
         Assert.Multiple(() =>

@@ -1,5 +1,5 @@
-using BlurVideo.Inference;
 using Microsoft.Extensions.Logging;
+using Microsoft.ML.OnnxRuntime;
 
 namespace BlurVideo.Tests.Inference;
 
@@ -16,6 +16,24 @@ internal static class InferenceTestKit
         InputSize = inputSize,
         MaxNativePixels = maxNativePixels,
     };
+
+    /// <summary>
+    /// Whether ONNX Runtime's CUDA provider can be appended here (the package has it; a machine without the CUDA 13
+    /// libraries cannot load it). The fallback tests need a machine where it cannot.
+    /// </summary>
+    public static bool CudaIsUsable()
+    {
+        using var options = new SessionOptions();
+        try
+        {
+            options.AppendExecutionProvider_CUDA();
+            return true;
+        }
+        catch (OnnxRuntimeException)
+        {
+            return false;
+        }
+    }
 
     /// <summary>A BGR8 test frame: smooth gradients plus a sharp checkerboard in the left half.</summary>
     public static byte[] Frame(int width, int height)

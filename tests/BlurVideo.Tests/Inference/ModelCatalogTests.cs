@@ -1,4 +1,3 @@
-using BlurVideo.Inference;
 using NUnit.Framework;
 
 namespace BlurVideo.Tests.Inference;

@@ -1,6 +1,5 @@
 using System.Runtime.InteropServices;
 using System.Text.Json;
-using BlurVideo.Inference;
 using Microsoft.ML.OnnxRuntime;
 using NUnit.Framework;
 

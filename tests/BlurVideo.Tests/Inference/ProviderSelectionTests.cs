@@ -1,18 +1,29 @@
-using BlurVideo.Inference;
 using Microsoft.Extensions.Logging;
 using Microsoft.ML.OnnxRuntime;
 using NUnit.Framework;
 
 namespace BlurVideo.Tests.Inference;
 
-/// <summary>The npm ONNX Runtime used here is a CPU build, so every CUDA request exercises the fallback.</summary>
+/// <summary>
+/// The ONNX Runtime package has the CUDA provider, but a machine without the CUDA 13 libraries cannot load it, so
+/// there every CUDA request exercises the fallback (or the failure, when the GPU is required).
+/// </summary>
 [TestFixture]
 public sealed class ProviderSelectionTests
 {
     [SetUp]
-    public void RequireCpuOnlyRuntime() =>
-        Assume.That(OrtEnv.Instance().GetAvailableProviders(), Does.Not.Contain("CUDAExecutionProvider"),
-            "this ONNX Runtime has CUDA; the fallback cannot be observed here");
+    public void RequireMachineWithoutCuda() =>
+        Assume.That(InferenceTestKit.CudaIsUsable(), Is.False, "CUDA is usable here; the fallback cannot be observed");
+
+    [Test]
+    public void The_onnx_runtime_package_offers_the_cuda_provider_at_the_pinned_version()
+    {
+        Assert.Multiple(() =>
+        {
+            Assert.That(OrtEnv.Instance().GetVersionString(), Is.EqualTo("1.31.0"));
+            Assert.That(OrtEnv.Instance().GetAvailableProviders(), Does.Contain("CUDAExecutionProvider").And.Contain("CPUExecutionProvider"));
+        });
+    }
 
     [TestCase(ExecutionProvider.Cuda, LogLevel.Warning)]
     [TestCase(ExecutionProvider.Auto, LogLevel.Information)]
@@ -31,7 +42,8 @@ public sealed class ProviderSelectionTests
         Assert.Multiple(() =>
         {
             Assert.That(detector.ActiveProvider, Is.EqualTo(ExecutionProvider.Cpu));
-            Assert.That(detector.ProviderFallbackReason, Does.Contain("CUDA"));
+            Assert.That(detector.ProviderFallbackReason, Does.Contain("CUDA execution provider cannot be used: ").And.Contain("Failed to load"));
+            Assert.That(detector.ProviderFallbackReason, Does.Not.Contain("\n"));
             Assert.That(logger.Entries.Where(entry => entry.Level == expectedLevel).Select(entry => entry.Message),
                 Has.One.Contains("running on the CPU"));
             Assert.That(logger.Entries.Count(entry => entry.Message.Contains("running on the CPU", StringComparison.Ordinal)), Is.EqualTo(1));
@@ -62,7 +74,7 @@ public sealed class ProviderSelectionTests
 
         var error = Assert.Throws<GpuUnavailableException>(() => new BlurDetector(options).Dispose());
 
-        Assert.That(error!.Message, Does.Contain("GPU is required").And.Contain("CUDA"));
+        Assert.That(error!.Message, Does.StartWith("A GPU is required but the CUDA execution provider cannot be used: ").And.Not.Contain("\n"));
     }
 
     [Test]

@@ -1,4 +1,3 @@
-using BlurVideo.Imaging;
 using NUnit.Framework;
 
 namespace BlurVideo.Tests.Native;

@@ -1,5 +1,3 @@
-using BlurVideo.Imaging;
-using BlurVideo.Native;
 using NUnit.Framework;
 
 namespace BlurVideo.Tests.Native;

@@ -1,5 +1,3 @@
-using BlurVideo.Imaging;
-using BlurVideo.Pipeline.Sources;
 using NUnit.Framework;
 
 namespace BlurVideo.Tests.Native;

@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using BlurVideo.Pipeline;
-using BlurVideo.Pipeline.Sources;
 using NUnit.Framework;
 
 namespace BlurVideo.Tests.Pipeline;

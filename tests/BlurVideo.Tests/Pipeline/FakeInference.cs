@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using BlurVideo.Pipeline;
 
 namespace BlurVideo.Tests.Pipeline;
 

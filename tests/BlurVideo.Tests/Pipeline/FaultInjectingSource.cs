@@ -1,6 +1,3 @@
-using BlurVideo.Pipeline;
-using BlurVideo.Pipeline.Sources;
-
 namespace BlurVideo.Tests.Pipeline;
 
 /// <summary>
@@ -22,6 +19,10 @@ internal sealed class FaultInjectingSource(SyntheticFocusPullSource inner, int f
     public bool IsLive => live;
 
     public double FramesPerSecond => inner.FramesPerSecond;
+
+    public long? FrameCount => inner.FrameCount;
+
+    public FrameSourceKind Kind => live ? FrameSourceKind.Camera : inner.Kind;
 
     public async ValueTask<VideoFrame?> ReadFrameAsync(CancellationToken cancellationToken)
     {

@@ -1,6 +1,3 @@
-using BlurVideo.Imaging;
-using BlurVideo.Pipeline;
-using BlurVideo.Pipeline.Sources;
 using NUnit.Framework;
 
 namespace BlurVideo.Tests.Pipeline;
@@ -30,7 +27,7 @@ public sealed class NativeSourceTests
         Assert.Multiple(() =>
         {
             Assert.That(reader.IsLive, Is.False);
-            Assert.That(reader.Kind, Is.EqualTo(VideoSourceKind.File));
+            Assert.That(reader.Kind, Is.EqualTo(FrameSourceKind.File));
             Assert.That((reader.Width, reader.Height), Is.EqualTo((96, 72)));
         });
 

@@ -1,6 +1,3 @@
-using BlurVideo.Pipeline;
-using BlurVideo.Pipeline.Sources;
-
 namespace BlurVideo.Tests.Pipeline;
 
 internal static class PipelineTestKit

@@ -1,5 +1,3 @@
-using BlurVideo.Pipeline;
-using BlurVideo.Pipeline.Sources;
 using NUnit.Framework;
 
 namespace BlurVideo.Tests.Pipeline;

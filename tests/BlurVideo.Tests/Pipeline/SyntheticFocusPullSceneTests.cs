@@ -1,4 +1,3 @@
-using BlurVideo.Pipeline.Sources;
 using NUnit.Framework;
 
 namespace BlurVideo.Tests.Pipeline;

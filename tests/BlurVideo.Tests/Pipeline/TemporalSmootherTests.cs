@@ -1,5 +1,3 @@
-using BlurVideo.Pipeline;
-using BlurVideo.Pipeline.Sources;
 using NUnit.Framework;
 
 namespace BlurVideo.Tests.Pipeline;
@@ -58,20 +56,19 @@ public sealed class TemporalSmootherTests
         {
             dark.Pixels.Fill(10);
             before.Values.Fill(1f);
-            Assert.That(smoother.Apply(dark, before).SceneCut, Is.False);
+            Assert.That(smoother.Apply(dark, before), Is.False, "scene cut at the first frame");
         }
 
         using var bright = pool.Rent();
         using var after = maps.Rent();
         bright.Pixels.Fill(240);
         after.Values.Clear();
-        var outcome = smoother.Apply(bright, after);
+        var sceneCut = smoother.Apply(bright, after);
 
         Assert.Multiple(() =>
         {
-            Assert.That(outcome.SceneCut, Is.True);
+            Assert.That(sceneCut, Is.True);
             Assert.That(after.Values.ToArray(), Has.All.EqualTo(0f), "no blending across the cut");
-            Assert.That(outcome.State, Is.EqualTo(FocusState.InFocus));
         });
     }
 
@@ -110,41 +107,6 @@ public sealed class TemporalSmootherTests
             0.9f,                           // change 0.4 = twice the threshold: no history
             0.0f,                           // change 0.5: no history
         }).Within(1e-6f));
-    }
-
-    [Test]
-    public void Hysteresis_keeps_the_focus_state_until_the_opposite_threshold_is_crossed()
-    {
-        var hysteresis = new FocusHysteresis { BlurredAbove = 0.6f, SharpBelow = 0.4f };
-        var state = FocusState.Unknown;
-        var states = new List<FocusState>();
-        foreach (var blur in new[] { 0.3f, 0.55f, 0.65f, 0.45f, 0.41f, 0.39f, 0.58f })
-        {
-            state = TemporalSmoother.NextState(state, blur, hysteresis);
-            states.Add(state);
-        }
-
-        Assert.That(states, Is.EqualTo(new[]
-        {
-            FocusState.InFocus, FocusState.InFocus, FocusState.OutOfFocus, FocusState.OutOfFocus,
-            FocusState.OutOfFocus, FocusState.InFocus, FocusState.InFocus,
-        }));
-        Assert.That(TemporalSmoother.NextState(FocusState.InFocus, 0.55f, null), Is.EqualTo(FocusState.OutOfFocus), "without hysteresis: plain 0.5 threshold");
-    }
-
-    [Test]
-    public void The_focus_state_is_decided_by_the_centred_region()
-    {
-        var values = new float[10 * 10];
-        for (var y = 3; y < 8; y++)
-        {
-            for (var x = 3; x < 8; x++)
-            {
-                values[(y * 10) + x] = 1f;
-            }
-        }
-
-        Assert.That(TemporalSmoother.MeanOfCentredRegion(values, 10, 10, 0.5f), Is.EqualTo(16f / 25f).Within(1e-6));
     }
 
     [Test]

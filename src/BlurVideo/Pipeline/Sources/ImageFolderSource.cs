@@ -10,7 +10,6 @@ namespace BlurVideo.Pipeline.Sources;
 /// </summary>
 public sealed class ImageFolderSource : IFrameSource
 {
-    private static readonly string[] Extensions = [".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff", ".webp"];
     private readonly string[] _files;
     private readonly double _framesPerSecond;
     private FramePool? _pool;
@@ -28,13 +27,10 @@ public sealed class ImageFolderSource : IFrameSource
             throw new FrameSourceException($"The folder '{folder}' does not exist.") { SourceDescription = folder };
         }
 
-        _files = Directory.EnumerateFiles(folder)
-            .Where(path => Extensions.Contains(Path.GetExtension(path), StringComparer.OrdinalIgnoreCase))
-            .Order(StringComparer.Ordinal)
-            .ToArray();
+        _files = ImageFile.List(folder);
         if (_files.Length == 0)
         {
-            throw new FrameSourceException($"The folder '{folder}' holds no image ({string.Join(", ", Extensions)}).") { SourceDescription = folder };
+            throw new FrameSourceException($"The folder '{folder}' holds no image ({string.Join(", ", ImageFile.Extensions)}).") { SourceDescription = folder };
         }
 
         Description = folder;
@@ -47,11 +43,15 @@ public sealed class ImageFolderSource : IFrameSource
 
     public double FramesPerSecond => _framesPerSecond;
 
+    public long? FrameCount => _files.Length;
+
+    public FrameSourceKind Kind => FrameSourceKind.ImageFolder;
+
     /// <summary>The image files, in the order they are delivered.</summary>
     public IReadOnlyList<string> Files => _files;
 
     /// <summary>The pool of the last image's size.</summary>
-    public FramePool? Pool => _pool;
+    internal FramePool? Pool => _pool;
 
     public ValueTask<VideoFrame?> ReadFrameAsync(CancellationToken cancellationToken)
     {

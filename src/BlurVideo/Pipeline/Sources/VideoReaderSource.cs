@@ -44,7 +44,13 @@ public sealed class VideoReaderSource : IFrameSource
     public double FramesPerSecond => Reader.FramesPerSecond;
 
     /// <summary>What the source string was recognised as.</summary>
-    public VideoSourceKind Kind => Reader.Kind;
+    public FrameSourceKind Kind => Reader.Kind switch
+    {
+        VideoSourceKind.Camera => FrameSourceKind.Camera,
+        VideoSourceKind.Network => FrameSourceKind.Network,
+        VideoSourceKind.ImageSequence => FrameSourceKind.ImageSequence,
+        _ => FrameSourceKind.File,
+    };
 
     public int Width => Reader.Width;
 
@@ -54,7 +60,7 @@ public sealed class VideoReaderSource : IFrameSource
     public long? FrameCount => Reader.FrameCount;
 
     /// <summary>The pool of the current frame size (its <see cref="FramePool.Outstanding"/> count shows leaks).</summary>
-    public FramePool Pool => _pool;
+    internal FramePool Pool => _pool;
 
     private VideoReader Reader => _reader ?? throw new ObjectDisposedException(nameof(VideoReaderSource));
 
@@ -122,7 +128,7 @@ public sealed class VideoReaderSource : IFrameSource
     {
         try
         {
-            return new VideoReader(_uri, _options);
+            return new VideoReader(_uri, _options?.ToNative() ?? default);
         }
         catch (BlurVideoNativeException ex)
         {
