@@ -275,9 +275,8 @@ class FastBlurNet(nn.Module):
         super().__init__()
         self.trunk = ResNet18Trunk(trunk_blocks)
         lateral = self.trunk.channels[1:][::-1]  # layer3, layer2, layer1
-        self.lateral = nn.ModuleList(nn.Sequential(Conv1x1(c, channels), nn.ReLU(inplace=True)) for c in lateral)
-        self.smooth = nn.ModuleList(nn.Sequential(nn.Conv2d(channels, channels, 3, padding=1), nn.ReLU(inplace=True))
-                                    for _ in lateral)
+        self.lateral = nn.ModuleList(conv_bn_relu(c, channels, 1) for c in lateral)
+        self.smooth = nn.ModuleList(conv_bn_relu(channels, channels) for _ in lateral)
         self.predict = nn.ModuleList(nn.Conv2d(channels, 1, 3, padding=1) for _ in lateral)
 
     def forward(self, image):
