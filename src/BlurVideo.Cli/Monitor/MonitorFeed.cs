@@ -31,6 +31,7 @@ internal sealed class MonitorFeed : IDisposable
     private MonitorFrameInfo _info;
     private int _eventCount;
     private int _resetPeak;
+    private long _summarized;
 
     public MonitorFeed(OverlayOptions overlay, FocusAssistOptions? focus = null)
     {
@@ -174,8 +175,14 @@ internal sealed class MonitorFeed : IDisposable
         var reading = _focus.Update(result);
         _composer.Compose(_bgr, frame.Width, frame.Height, frame.Stride, map.Values, map.Width, map.Height,
             _focus.ZoneScores, _focus.Options.GridColumns, overlay);
-        // The display summary allocates, so it is refreshed every 25 frames, not per frame.
-        var display = FramesShown % 25 == 0 || _info.Display is null ? _display.Summarize() : _info.Display;
+        // The display summary allocates, so it is refreshed once a second, not per frame.
+        var display = _info.Display;
+        if (display is null || Stopwatch.GetElapsedTime(_summarized) > TimeSpan.FromSeconds(1))
+        {
+            display = _display.Summarize();
+            _summarized = Stopwatch.GetTimestamp();
+        }
+
         lock (_gate)
         {
             if (_rgba.Length != size * 4)
