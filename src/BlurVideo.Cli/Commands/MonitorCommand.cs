@@ -6,7 +6,6 @@ using BlurVideo.Imaging;
 using BlurVideo.Inference;
 using BlurVideo.Pipeline;
 using BlurVideo.Pipeline.Sources;
-using Microsoft.ML.OnnxRuntime;
 
 namespace BlurVideo.Cli.Commands;
 
@@ -86,8 +85,7 @@ internal static class MonitorCommand
                 return await RunAsync(parseResult.GetRequiredValue(input), parseResult.GetRequiredValue(model), parseResult.GetValue(provider),
                     parseResult.GetValue(device), options, seconds is { } s ? TimeSpan.FromSeconds(s) : null, output, cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception ex) when (ex is ArgumentException or VideoJobException or ModelNotFoundException or FrameSourceException or GpuUnavailableException
-                                           or OnnxRuntimeException or BlurVideoNativeException or IOException)
+            catch (Exception ex) when (ex is ArgumentException || CliFailures.IsExpected(ex))
             {
                 await error.WriteLineAsync($"blurvideo monitor: {FirstLine(ex.Message)}").ConfigureAwait(false);
                 return ExitCodes.Failure;

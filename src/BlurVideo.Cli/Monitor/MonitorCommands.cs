@@ -5,8 +5,8 @@ namespace BlurVideo.Cli.Monitor;
 
 /// <summary>
 /// The page's commands, one short text message each: <c>set NAME VALUE</c> (mode, background, color, threshold,
-/// percentile, opacity, zoom, point, grid), <c>reset-peak</c>, and <c>shown CAPTURE</c> (the page displayed the frame
-/// captured at that timestamp). Anything else, or a value out of range, is ignored.
+/// percentile, opacity, zoom, point, grid) and <c>reset-peak</c> (the server reads <c>shown CAPTURE</c>, the page's
+/// display acknowledgement, itself). Anything else, or a value out of range, is ignored.
 /// </summary>
 internal static class MonitorCommands
 {
@@ -15,9 +15,6 @@ internal static class MonitorCommands
         var parts = command.Split(' ', 4, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         switch (parts)
         {
-            case ["shown", var capture] when long.TryParse(capture, NumberStyles.None, CultureInfo.InvariantCulture, out var timestamp):
-                feed.RecordDisplayed(timestamp);
-                return true;
             case ["reset-peak"]:
                 feed.ResetPeak();
                 return true;

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Buffers.Text;
 using System.Globalization;
 using System.Net;
 using System.Net.WebSockets;
@@ -33,6 +34,7 @@ internal sealed class MonitorServer : IAsyncDisposable
     private readonly MonitorFeed _feed;
     private readonly string? _token;
     private readonly WebApplication _app;
+    private readonly CancellationTokenSource _stopping = new();
     private int _viewers;
 
     private MonitorServer(MonitorFeed feed, IPAddress address, int port, string? token)
@@ -82,7 +84,8 @@ internal sealed class MonitorServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(3));
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(1));
         try
         {
             await _app.StopAsync(timeout.Token).ConfigureAwait(false);
@@ -93,6 +96,7 @@ internal sealed class MonitorServer : IAsyncDisposable
         }
 
         await _app.DisposeAsync().ConfigureAwait(false);
+        _stopping.Dispose();
     }
 
     private async Task RequireToken(HttpContext context, RequestDelegate next)
@@ -144,7 +148,7 @@ internal sealed class MonitorServer : IAsyncDisposable
         try
         {
             using var socket = await context.WebSockets.AcceptWebSocketAsync().ConfigureAwait(false);
-            using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, _stopping.Token);
             var receiving = ReceiveCommandsAsync(socket, stop);
             frames.Writer.TryWrite(true);
             await SendFramesAsync(socket, frames.Reader, stop.Token).ConfigureAwait(false);
@@ -217,7 +221,15 @@ internal sealed class MonitorServer : IAsyncDisposable
                     break;
                 }
 
-                MonitorCommands.Apply(_feed, Encoding.UTF8.GetString(buffer, 0, received.Count));
+                var message = buffer.AsSpan(0, received.Count);
+                if (message.StartsWith("shown "u8) && Utf8Parser.TryParse(message["shown "u8.Length..], out long captured, out var used) && used == message.Length - "shown "u8.Length)
+                {
+                    _feed.RecordDisplayed(captured);
+                }
+                else
+                {
+                    MonitorCommands.Apply(_feed, Encoding.UTF8.GetString(message));
+                }
             }
         }
         catch (Exception ex) when (ex is OperationCanceledException or WebSocketException)
@@ -238,7 +250,9 @@ internal sealed class MonitorServer : IAsyncDisposable
         writer.WriteNumber("width", info.Width);
         writer.WriteNumber("height", info.Height);
         writer.WriteNumber("frame", reading.FrameIndex);
-        writer.WriteString("capture", info.CaptureTimestamp.ToString(CultureInfo.InvariantCulture));
+        Span<char> capture = stackalloc char[20];
+        info.CaptureTimestamp.TryFormat(capture, out var captureLength, provider: CultureInfo.InvariantCulture);
+        writer.WriteString("capture", capture[..captureLength]);
         writer.WriteNumber("score", reading.Score);
         writer.WriteNumber("peak", reading.PeakScore);
         writer.WriteNumber("peakFrame", reading.PeakFrameIndex);
