@@ -1,5 +1,6 @@
 // FocusMonitor: a console application that embeds the BlurVideo SDK to watch a camera, a stream or a video
-// file and report, frame by frame, whether the centre of the picture is in focus.
+// file and report when the centre of the picture comes into or goes out of focus (FocusAssist's events, with
+// hysteresis: a still scene reports nothing) and, at the end, the peak-hold: where focus was best.
 //
 //   dotnet run -c Release --project samples/FocusMonitor -- <video file | camera index | URL | synthetic> [model]
 //
@@ -31,22 +32,25 @@ try
     await using var pipeline = new BlurPipeline(source, detector);
     Console.WriteLine($"Watching {args[0]} with {detector.Model.Name} on {detector.ActiveProvider}; Ctrl+C stops.");
 
-    var focus = new FocusStateTracker();
-    var previous = FocusState.Unknown;
+    var focus = new FocusAssist();
+    focus.StateChanged += (_, change) =>
+        Console.WriteLine($"frame {change.FrameIndex,6}  {change.SourceTimestamp.TotalSeconds,8:F2} s  {change.From} -> {change.To}, focus {change.Score:P0}");
+    var reported = false;
     await foreach (var result in pipeline.RunAsync(stop.Token))
     {
         using (result)
         {
-            var state = focus.Update(result.Map);
-            if (state != previous)
+            var reading = focus.Update(result);
+            if (!reported && reading.State != FocusState.Unknown)
             {
-                Console.WriteLine($"frame {result.SequenceNumber,6}  {result.SourceTimestamp.TotalSeconds,8:F2} s  " +
-                                  $"{state,-10} centre blur {focus.RegionBlur:P0}, age {result.Age.TotalMilliseconds:F0} ms");
-                previous = state;
+                Console.WriteLine($"frame {reading.FrameIndex,6}  {reading.SourceTimestamp.TotalSeconds,8:F2} s  {reading.State}, focus {reading.Score:P0}");
+                reported = true;
             }
         }
     }
 
+    var peak = focus.Current;
+    Console.WriteLine($"Sharpest centre: frame {peak.PeakFrameIndex} at {peak.PeakTimestamp.TotalSeconds:F2} s, focus {peak.PeakScore:P0} (last frame {peak.BelowPeak:P0} below)");
     var stats = pipeline.Statistics.Snapshot();
     Console.WriteLine($"{stats.FramesOut} frames, {stats.DroppedTotal} dropped, latency p50 {stats.Latency.P50Ms:F0} ms, p95 {stats.Latency.P95Ms:F0} ms");
     return 0;

@@ -13,5 +13,6 @@ internal static class CliCommands
         DemoCommand.Create(),
         SmoothingReportCommand.Create(),
         InfoCommand.Create(),
+        MonitorCommand.Create(),
     ];
 }

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
+using BlurVideo.Imaging;
 using BlurVideo.Inference;
 using BlurVideo.Pipeline;
 using Spectre.Console;
@@ -24,11 +25,7 @@ internal static class VideoCommand
             Description = "The overlay video to write (.mp4: mp4v; .avi: MJPG).",
             Required = true,
         };
-        var overlay = new Option<OverlayKind>("--overlay")
-        {
-            Description = "What to draw on the video: heatmap (blur map in colour) or peaking (in-focus edges highlighted).",
-            DefaultValueFactory = _ => OverlayKind.Heatmap,
-        };
+        var overlay = new OverlayArguments(OverlayMode.Heatmap);
         var csv = new Option<FileInfo>("--csv")
         {
             Description = "Write one CSV row per emitted frame: index, timestamp_ms, blurred_fraction, focus_score, latency_ms, stale.",
@@ -80,15 +77,31 @@ internal static class VideoCommand
 
         var command = new Command("video", "Detect blur in every frame of a video file, camera or stream and write the overlay video, CSV, maps and statistics.")
         {
-            input, output, overlay, csv, statsJson, mapsDirectory, smoothing, live, maxFrames, duration, model, inputSize, provider, device,
+            input, output, csv, statsJson, mapsDirectory, smoothing, live, maxFrames, duration, model, inputSize, provider, device,
         };
+        foreach (var option in overlay.All)
+        {
+            command.Options.Add(option);
+        }
+
         command.SetAction((parseResult, cancellationToken) =>
         {
+            OverlayOptions overlayOptions;
+            try
+            {
+                overlayOptions = overlay.Read(parseResult);
+            }
+            catch (ArgumentOutOfRangeException ex)
+            {
+                parseResult.InvocationConfiguration.Error.WriteLine($"blurvideo video: {ex.Message.Split('\n')[0].Split(" (Parameter")[0]}");
+                return Task.FromResult(ExitCodes.Failure);
+            }
+
             var settings = new VideoJobSettings
             {
                 Input = parseResult.GetRequiredValue(input),
                 OutputVideo = parseResult.GetRequiredValue(output).FullName,
-                Overlay = parseResult.GetValue(overlay),
+                Overlay = overlayOptions,
                 CsvPath = parseResult.GetValue(csv)?.FullName,
                 StatsJsonPath = parseResult.GetValue(statsJson)?.FullName,
                 MapsDirectory = parseResult.GetValue(mapsDirectory)?.FullName,
@@ -141,7 +154,7 @@ internal static class VideoCommand
             $"{statistics.FramesOut} frames ({statistics.DroppedTotal} dropped, {statistics.StaleResults} stale) at {statistics.FramesPerSecond:F1} fps with {outcome.ModelName}; latency p50 {statistics.Latency.P50Ms:F1} ms, p95 {statistics.Latency.P95Ms:F1} ms; mean blurred fraction {outcome.MeanBlurredFraction:F3}."));
     }
 
-    private static TemporalSmoothingOptions ParseSmoothing(ArgumentResult result)
+    internal static TemporalSmoothingOptions ParseSmoothing(ArgumentResult result)
     {
         var text = result.Tokens.Count == 0 ? "on" : result.Tokens[0].Value;
         switch (text.ToLowerInvariant())

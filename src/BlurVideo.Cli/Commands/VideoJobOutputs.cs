@@ -15,7 +15,8 @@ internal sealed class VideoJobOutputs : IDisposable
     private const string CsvHeader = "index,timestamp_ms,blurred_fraction,focus_score,latency_ms,stale";
     private readonly VideoJobSettings _settings;
     private readonly double _framesPerSecond;
-    private readonly OverlayRenderer _renderer = new();
+    private readonly OverlayComposer _composer = new();
+    private readonly FocusAssist? _zones;
     private readonly StreamWriter? _csv;
     private readonly char[] _line = new char[160];
     private readonly FocusStateTracker _focus = new();
@@ -29,6 +30,7 @@ internal sealed class VideoJobOutputs : IDisposable
     {
         _settings = settings;
         _framesPerSecond = framesPerSecond;
+        _zones = settings.Overlay.ZoneGrid ? new FocusAssist() : null;
         try
         {
             VideoJob.CreateParentDirectory(settings.OutputVideo);
@@ -46,7 +48,7 @@ internal sealed class VideoJobOutputs : IDisposable
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            _renderer.Dispose();
+            _composer.Dispose();
             _csv?.Dispose();
             throw new VideoJobException($"Cannot write the outputs: {ex.Message}", ex);
         }
@@ -66,14 +68,9 @@ internal sealed class VideoJobOutputs : IDisposable
         _frames++;
 
         frame.Pixels.CopyTo(_overlay);
-        if (_settings.Overlay == OverlayKind.Peaking)
-        {
-            _renderer.RenderFocusPeaking(_overlay, frame.Width, frame.Height, frame.Stride, map.Values, map.Width, map.Height);
-        }
-        else
-        {
-            _renderer.RenderHeatmap(_overlay, frame.Width, frame.Height, frame.Stride, map.Values, map.Width, map.Height);
-        }
+        _zones?.Update(result);
+        _composer.Compose(_overlay, frame.Width, frame.Height, frame.Stride, map.Values, map.Width, map.Height,
+            _zones is null ? default : _zones.ZoneScores, _zones?.Options.GridColumns ?? 0, _settings.Overlay);
 
         _video!.WriteFrame(_overlay, frame.Stride);
         FramesWritten++;
@@ -108,7 +105,7 @@ internal sealed class VideoJobOutputs : IDisposable
     {
         _video?.Dispose();
         _csv?.Dispose();
-        _renderer.Dispose();
+        _composer.Dispose();
     }
 
     private void EnsureBuffers(int width, int height)

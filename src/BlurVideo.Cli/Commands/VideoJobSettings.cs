@@ -1,18 +1,9 @@
+using BlurVideo.Imaging;
 using BlurVideo.Inference;
 using BlurVideo.Measurement;
 using BlurVideo.Pipeline;
 
 namespace BlurVideo.Cli.Commands;
-
-/// <summary>How the blur map is drawn on the output video.</summary>
-internal enum OverlayKind
-{
-    /// <summary>A colour heatmap of the blur map blended over the frame.</summary>
-    Heatmap,
-
-    /// <summary>Focus peaking: the in-focus edges painted, as camera monitors do.</summary>
-    Peaking,
-}
 
 /// <summary>What <see cref="VideoJob"/> runs: the <c>video</c> command's arguments (and the demo's fixed ones).</summary>
 internal sealed record VideoJobSettings
@@ -23,7 +14,8 @@ internal sealed record VideoJobSettings
     /// <summary>The overlay video (.mp4 with mp4v, .avi with MJPG).</summary>
     public required string OutputVideo { get; init; }
 
-    public OverlayKind Overlay { get; init; } = OverlayKind.Heatmap;
+    /// <summary>How the blur map is drawn on the video (the options <c>monitor</c> shows too).</summary>
+    public OverlayOptions Overlay { get; init; } = new();
 
     public string? CsvPath { get; init; }
 
