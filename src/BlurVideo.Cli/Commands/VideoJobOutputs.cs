@@ -1,4 +1,5 @@
 using System.Globalization;
+using BlurVideo.Cli.Metadata;
 using BlurVideo.Focus;
 using BlurVideo.Imaging;
 using BlurVideo.Inference;
@@ -17,6 +18,7 @@ internal sealed class VideoJobOutputs : IDisposable
     private readonly double _framesPerSecond;
     private readonly OverlayRenderer _renderer = new();
     private readonly StreamWriter? _csv;
+    private readonly FrameMetadataWriter? _metadata;
     private readonly char[] _line = new char[160];
     private readonly FocusStateTracker _focus = new();
     private VideoWriter? _video;
@@ -43,11 +45,18 @@ internal sealed class VideoJobOutputs : IDisposable
                 _csv = new StreamWriter(settings.CsvPath, append: false);
                 _csv.WriteLine(CsvHeader);
             }
+
+            if (settings.FrameMetadataPath is not null)
+            {
+                VideoJob.CreateParentDirectory(settings.FrameMetadataPath);
+                _metadata = new FrameMetadataWriter(settings.FrameMetadataPath);
+            }
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             _renderer.Dispose();
             _csv?.Dispose();
+            _metadata?.Dispose();
             throw new VideoJobException($"Cannot write the outputs: {ex.Message}", ex);
         }
     }
@@ -95,18 +104,22 @@ internal sealed class VideoJobOutputs : IDisposable
                 out var length);
             _csv.WriteLine(_line.AsSpan(0, length));
         }
+
+        _metadata?.Write(result, blurredFraction);
     }
 
-    /// <summary>Finishes the video file and flushes the CSV.</summary>
+    /// <summary>Finishes the video file and the frame metadata and flushes the CSV.</summary>
     public void Complete()
     {
         _video?.Dispose();
+        _metadata?.Dispose();
         _csv?.Flush();
     }
 
     public void Dispose()
     {
         _video?.Dispose();
+        _metadata?.Dispose();
         _csv?.Dispose();
         _renderer.Dispose();
     }
