@@ -4,8 +4,6 @@ using System.Globalization;
 using BlurVideo.Cli.Report;
 using BlurVideo.Focus;
 using BlurVideo.Inference;
-using BlurVideo.Pipeline;
-using Microsoft.ML.OnnxRuntime;
 using Spectre.Console;
 
 namespace BlurVideo.Cli.Commands;
@@ -98,7 +96,7 @@ internal static class ReportCommand
             await error.WriteLineAsync("blurvideo report: interrupted.").ConfigureAwait(false);
             return ExitCodes.Interrupted;
         }
-        catch (Exception ex) when (ex is VideoJobException or ModelNotFoundException or GpuUnavailableException or OnnxRuntimeException or BlurVideoNativeException)
+        catch (Exception ex) when (CliFailures.IsExpected(ex))
         {
             await error.WriteLineAsync($"blurvideo report: {ex.Message}").ConfigureAwait(false);
             return ExitCodes.Failure;
