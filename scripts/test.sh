@@ -42,12 +42,30 @@ run_suite() {
   fi
 }
 
+# BlurVideo and BlurVideo.Models packed into a local folder feed, and samples/PackageConsumer (outside the solution)
+# restored from it alone and run on a photo: an application needs no CMake and no setup script.
+package_consumer() {
+  local feed="$repo_root/artifacts/packages"
+  rm -rf "$feed"
+  dotnet pack src/BlurVideo/BlurVideo.csproj -c Release --no-build -o "$feed" -nologo -v:quiet &&
+    dotnet pack src/BlurVideo.Models/BlurVideo.Models.csproj -c Release -o "$feed" -nologo -v:quiet || return 1
+  # The same version is packed on every run: drop the copies an earlier run left in the NuGet cache.
+  local cache
+  cache="$(dotnet nuget locals global-packages --list | sed 's/^global-packages: //')"
+  rm -rf "$cache/blurvideo/0.1.0" "$cache/blurvideo.models/0.1.0"
+  local output
+  output="$(dotnet run --project samples/PackageConsumer -c Release -- "$BLURVIDEO_SHARED_DATA/real-smoke/images/cuhk_0011.png")" || return 1
+  echo "$output"
+  grep -q "blurred fraction" <<<"$output"
+}
+
 # A hung test fails its suite (and names itself) instead of holding CI until its deadline.
 run_suite "native tests (CTest)" \
   ctest --test-dir build/native --output-on-failure --timeout 600
 run_suite ".NET tests (dotnet test)" \
   dotnet test BlurVideo.sln -c Release -m:1 --no-build -nologo -v:minimal \
   --blame-hang-timeout 10m --blame-hang-dump-type none
+run_suite "package consumer (dotnet pack, samples/PackageConsumer)" package_consumer
 run_suite "training tests (pytest)" \
   timeout 30m /usr/bin/python3 -m pytest -q -p no:cacheprovider training/tests
 

@@ -12,6 +12,7 @@ internal static class CliCommands
         EvalCommand.Create(),
         DemoCommand.Create(),
         SmoothingReportCommand.Create(),
+        ReportCommand.Create(),
         InfoCommand.Create(),
         MonitorCommand.Create(),
     ];

@@ -34,6 +34,12 @@ internal static class VideoCommand
         {
             Description = "Write the pipeline statistics (frames in/out, drops by reason, latency p50/p95/p99, fps, stage times) as JSON.",
         };
+        var frameMetadata = new Option<FileInfo>("--frame-metadata")
+        {
+            Description = "Write ffprobe-style per-frame records (pts_time and lavfi.blurvideo.* tags) to FILE: JSON for .json, else CSV, "
+                + "in the shapes of 'ffprobe -show_entries frame=pts_time:frame_tags -of json|csv'.",
+            HelpName = "FILE",
+        };
         var mapsDirectory = new Option<DirectoryInfo>("--maps-dir")
         {
             Description = "Write every emitted frame's blur map as an 8-bit PNG at the frame's size (255 = blurred), named by frame index.",
@@ -77,7 +83,7 @@ internal static class VideoCommand
 
         var command = new Command("video", "Detect blur in every frame of a video file, camera or stream and write the overlay video, CSV, maps and statistics.")
         {
-            input, output, csv, statsJson, mapsDirectory, smoothing, live, maxFrames, duration, model, inputSize, provider, device,
+            input, output, csv, statsJson, frameMetadata, mapsDirectory, smoothing, live, maxFrames, duration, model, inputSize, provider, device,
         };
         foreach (var option in overlay.All)
         {
@@ -104,6 +110,7 @@ internal static class VideoCommand
                 Overlay = overlayOptions,
                 CsvPath = parseResult.GetValue(csv)?.FullName,
                 StatsJsonPath = parseResult.GetValue(statsJson)?.FullName,
+                FrameMetadataPath = parseResult.GetValue(frameMetadata)?.FullName,
                 MapsDirectory = parseResult.GetValue(mapsDirectory)?.FullName,
                 Smoothing = parseResult.GetRequiredValue(smoothing),
                 Live = parseResult.GetValue(live),

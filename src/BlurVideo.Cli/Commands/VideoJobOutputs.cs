@@ -1,4 +1,5 @@
 using System.Globalization;
+using BlurVideo.Cli.Metadata;
 using BlurVideo.Focus;
 using BlurVideo.Imaging;
 using BlurVideo.Inference;
@@ -18,6 +19,7 @@ internal sealed class VideoJobOutputs : IDisposable
     private readonly OverlayComposer _composer = new();
     private readonly FocusAssist? _zones;
     private readonly StreamWriter? _csv;
+    private readonly FrameMetadataWriter? _metadata;
     private readonly char[] _line = new char[160];
     private readonly FocusStateTracker _focus = new();
     private VideoWriter? _video;
@@ -45,11 +47,18 @@ internal sealed class VideoJobOutputs : IDisposable
                 _csv = new StreamWriter(settings.CsvPath, append: false);
                 _csv.WriteLine(CsvHeader);
             }
+
+            if (settings.FrameMetadataPath is not null)
+            {
+                VideoJob.CreateParentDirectory(settings.FrameMetadataPath);
+                _metadata = new FrameMetadataWriter(settings.FrameMetadataPath);
+            }
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             _composer.Dispose();
             _csv?.Dispose();
+            _metadata?.Dispose();
             throw new VideoJobException($"Cannot write the outputs: {ex.Message}", ex);
         }
     }
@@ -92,18 +101,22 @@ internal sealed class VideoJobOutputs : IDisposable
                 out var length);
             _csv.WriteLine(_line.AsSpan(0, length));
         }
+
+        _metadata?.Write(result, blurredFraction);
     }
 
-    /// <summary>Finishes the video file and flushes the CSV.</summary>
+    /// <summary>Finishes the video file and the frame metadata and flushes the CSV.</summary>
     public void Complete()
     {
         _video?.Dispose();
+        _metadata?.Dispose();
         _csv?.Flush();
     }
 
     public void Dispose()
     {
         _video?.Dispose();
+        _metadata?.Dispose();
         _csv?.Dispose();
         _composer.Dispose();
     }

@@ -21,6 +21,9 @@ internal sealed record VideoJobSettings
 
     public string? StatsJsonPath { get; init; }
 
+    /// <summary>ffprobe-style per-frame records (<c>lavfi.blurvideo.*</c> tags): JSON for a .json path, else CSV.</summary>
+    public string? FrameMetadataPath { get; init; }
+
     /// <summary>Every emitted frame's blur map as an 8-bit PNG at the frame's size (255 = blurred), named by frame index.</summary>
     public string? MapsDirectory { get; init; }
 

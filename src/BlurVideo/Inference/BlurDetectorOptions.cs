@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 namespace BlurVideo.Inference;
 
 /// <summary>Settings of a <see cref="BlurDetector"/>.</summary>
-public sealed class BlurDetectorOptions
+public sealed record BlurDetectorOptions
 {
     /// <summary>
     /// A shipped model's name (looked up in the models folder, see <see cref="ModelCatalog"/>) or the path of an

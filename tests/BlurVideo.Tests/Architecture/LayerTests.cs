@@ -6,7 +6,7 @@ namespace BlurVideo.Tests.Architecture;
 
 /// <summary>
 /// BlurVideo.dll's namespaces form layers that only point down: the core vocabulary (root namespace) → native →
-/// imaging → inference → pipeline → focus. Every reference a type makes (signatures, fields, base types, attributes
+/// imaging → inference → pipeline → focus → hosting. Every reference a type makes (signatures, fields, base types, attributes
 /// and the types and members its method bodies use) is checked.
 /// </summary>
 [TestFixture]
@@ -21,6 +21,7 @@ public sealed class LayerTests
         ["BlurVideo.Pipeline"] = 4,
         ["BlurVideo.Pipeline.Sources"] = 4,
         ["BlurVideo.Focus"] = 5,
+        ["BlurVideo.Hosting"] = 6,
     };
 
     private static readonly OpCode[] OneByte = new OpCode[0x100];
