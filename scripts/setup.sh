@@ -47,10 +47,9 @@ debian_packages=(
   cmake g++ make pkg-config
   libopencv-dev ffmpeg
   libgtk-3-0  # the OpenCvSharp runtime's libOpenCvSharpExtern.so links GTK 3
-  chromium  # the report page's browser test (Playwright drives Debian's chromium; its own download is not used)
+  chromium  # the monitor's and the report's browser tests (Playwright drives it; its own browser download is not used)
   python3 python3-numpy python3-torch python3-torchvision python3-onnx python3-opencv python3-pytest
   libopenblas0-pthread  # fast BLAS for torch (the reference BLAS makes CPU training several times slower)
-  chromium  # the monitor's browser tests (Playwright drives it; its own browser download is not used)
 )
 
 is_installed() {
