@@ -56,9 +56,10 @@ def augment(rng, image, label, valid, crop):
     return image, label, valid
 
 
-def unlabelled_photos(longest_side=640):
-    """Real photos without labels, for distillation: the real-bokeh photos, the DPDD training inputs (never the
-    held-out ones) and the focal-stack views, scaled to at most `longest_side` (the CUHK photos' size)."""
+def unlabelled_photos(dpdd_train, longest_side=640):
+    """Real photos without labels, for distillation: the real-bokeh photos and the focal-stack views, scaled to at
+    most `longest_side` (the CUHK photos' size), and the inputs of `dpdd_train` (real_dpdd's training pairs, never the
+    held-out ones)."""
     root = shared_data()
     paths = sorted((root / "real-bokeh" / "photos").glob("*.jpg")) + sorted((root / "focal-stack-lytro").glob("*.*g"))
     photos = []
@@ -70,8 +71,7 @@ def unlabelled_photos(longest_side=640):
         if scale < 1:
             image = cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
         photos.append(np.ascontiguousarray(image[..., ::-1]))
-    photos += [image for _, image, _, _ in real_dpdd.pairs(subset="train")]
-    return photos
+    return photos + [image for _, image, _, _ in dpdd_train]
 
 
 class TrainingBatches:
@@ -85,9 +85,9 @@ class TrainingBatches:
         self.rng = np.random.default_rng(seed)
         self.images = self.labels = None
         self.reload()
-        self.real = [(image, mask, valid.astype(np.uint8)) for _, image, mask, valid in real_dpdd.pairs(subset="train")] \
-            if real_per_batch else []
-        self.unlabelled = unlabelled_photos() if unlabelled_per_batch else []
+        dpdd_train = list(real_dpdd.pairs(subset="train")) if real_per_batch or unlabelled_per_batch else []
+        self.real = [(image, mask, valid.astype(np.uint8)) for _, image, mask, valid in dpdd_train] if real_per_batch else []
+        self.unlabelled = unlabelled_photos(dpdd_train) if unlabelled_per_batch else []
 
     def reload(self):
         """Picks up caches rendered since the last call (build_caches.sh may still be running)."""

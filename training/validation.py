@@ -11,7 +11,7 @@ import torch
 
 import metrics
 import real_dpdd
-from data import normalize, shared_data
+from data import MEAN, STD, normalize, shared_data
 
 SELECTION = "real_dpdd_held_out"  # the check (at own size) that picks the exported checkpoint of a selecting run
 
@@ -26,7 +26,7 @@ def predict(model, rgb_uint8, size=None, normalization=None):
     h, w = rgb_uint8.shape[:2]
     size = size or native_size(h, w)
     resized = cv2.resize(rgb_uint8, (size[1], size[0]), interpolation=cv2.INTER_LINEAR)
-    x = (normalize(resized, normalization) if normalization else normalize(resized))[None]
+    x = normalize(resized, normalization or (MEAN, STD))[None]
     with torch.no_grad():
         out = model(x)[0, 0].numpy()
     return cv2.resize(out, (w, h), interpolation=cv2.INTER_LINEAR)
