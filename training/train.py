@@ -152,9 +152,27 @@ class Training:
         self.step += 1
         self.running = loss.item() if self.running is None else 0.98 * self.running + 0.02 * loss.item()
 
+    def recalibrate_batchnorm(self):
+        """Re-estimates the statistics of the BatchNorm layers that train (the head's; the trunk's stay ImageNet's)
+        as the plain average over `batchnorm_batches` fresh training batches: at batch 8 the momentum average follows
+        the last few batches, and an exported or validated state must not depend on them."""
+        norms = [m for m in self.model.modules() if isinstance(m, torch.nn.BatchNorm2d) and m.training]
+        if not norms or not self.config.batchnorm_batches:
+            return
+        for norm in norms:
+            norm.reset_running_stats()
+            norm.momentum = None  # cumulative average
+        with torch.no_grad():
+            for _ in range(self.config.batchnorm_batches):
+                self.model(self.data.batch(self.config.batch)[0])
+        for norm in norms:
+            norm.momentum = 0.1
+
     def validation_row(self):
         """Validates (photos at their own size); keeps the best trained checkpoint by the held-out DPDD pairs (step 0,
         the starting point, is the reference, never selected)."""
+        self.model.train()
+        self.recalibrate_batchnorm()
         figures = validate(self.model, self.config.input_size, self.normalization, str(self.config.cache_path),
                            val_count=60, checks=("real_smoke", SELECTION), card_size=False)
         self.model.train()
