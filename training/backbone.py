@@ -44,16 +44,22 @@ def package_file(relative=MODEL_FILE):
 
 
 class PaddedConvBN(nn.Module):
-    """Convolution with CNTK's padding (`pads` = top, left, bottom, right), then BatchNorm."""
+    """Convolution with CNTK's padding (`pads` = top, left, bottom, right), then BatchNorm.
+
+    CNTK pads less at the end than at the start at stride 2; on an even-sized input the last window never reaches
+    the end padding, so the convolution's own symmetric padding (the start's) computes the same and exports as a
+    plain Conv instead of a computed Pad. The detectors' inputs are multiples of 32: every stride-2 input is even."""
 
     def __init__(self, cin, cout, kernel, stride, pads):
         super().__init__()
-        self.pads = (pads[1], pads[3], pads[0], pads[2])  # F.pad order: left, right, top, bottom
-        self.conv = nn.Conv2d(cin, cout, kernel, stride, bias=False)
+        top, left, bottom, right = pads
+        if top != left or bottom > top or right > left:
+            raise ValueError(f"unsupported padding {pads}")
+        self.conv = nn.Conv2d(cin, cout, kernel, stride, padding=top, bias=False)
         self.bn = nn.BatchNorm2d(cout)
 
     def forward(self, x):
-        return self.bn(self.conv(F.pad(x, self.pads) if any(self.pads) else x))
+        return self.bn(self.conv(x))
 
 
 def _same(kernel, stride):
@@ -98,7 +104,7 @@ class ResNet18Trunk(nn.Module):
     def forward(self, x):
         x = F.relu(self.stem(x))
         layers = [x]
-        x = F.max_pool2d(F.pad(x, (1, 0, 1, 0)), 3, 2)  # after ReLU, zero padding equals MaxPool's -inf padding
+        x = F.max_pool2d(x, 3, 2, padding=1)  # CNTK's (1, 0, 1, 0): the same on an even size (PaddedConvBN)
         for stage in self.stages:
             x = stage(x)
             layers.append(x)

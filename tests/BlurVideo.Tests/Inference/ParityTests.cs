@@ -10,12 +10,16 @@ namespace BlurVideo.Tests.Inference;
 /// beside it, and every shipped model <c>models/&lt;name&gt;.onnx</c> with those files in <c>Fixtures/parity/</c>
 /// (raw little-endian float32, [1, 3, H, W] and [1, 1, H, W]) reproduces the saved PyTorch output within
 /// 1e-4 when run through the detector's bound tensors. H and W come from the card's <c>parity_size</c> [H, W], else
-/// the input is square.
+/// the input is square. An INT8 model (card <c>"precision": "int8"</c>) is compared with training/quantize.py's
+/// evaluation of the same quantized graph: ONNX Runtime's integer kernels round their requantizations on their own,
+/// so a map value may differ by a few steps of the output grid, and on average by far less.
 /// </summary>
 [TestFixture]
 public sealed class ParityTests
 {
     private const float Tolerance = 1e-4f;
+    private const float Int8LargestDifference = 0.03f;
+    private const float Int8MeanDifference = 0.002f;
 
     public static IEnumerable<TestCaseData> ParityFixtures()
     {
@@ -69,11 +73,18 @@ public sealed class ParityTests
         tensors.Run(runOptions);
         var actual = tensors.Output.ToArray();
 
-        var largestDifference = actual.Zip(expected, (a, e) => Math.Abs(a - e)).Max();
+        var differences = actual.Zip(expected, (a, e) => Math.Abs(a - e)).ToArray();
+        var int8 = Precision(modelPath) == "int8";
         Assert.Multiple(() =>
         {
-            Assert.That(largestDifference, Is.LessThanOrEqualTo(Tolerance), $"largest |ONNX Runtime - PyTorch| at {width}x{height}");
-            Assert.That(expected.Max() - expected.Min(), Is.GreaterThan(Tolerance), "the reference output is not constant");
+            Assert.That(differences.Max(), Is.LessThanOrEqualTo(int8 ? Int8LargestDifference : Tolerance),
+                $"largest |ONNX Runtime - reference| at {width}x{height}");
+            if (int8)
+            {
+                Assert.That(differences.Average(), Is.LessThanOrEqualTo(Int8MeanDifference), "mean |ONNX Runtime - reference|");
+            }
+
+            Assert.That(expected.Max() - expected.Min(), Is.GreaterThan(int8 ? Int8LargestDifference : Tolerance), "the reference output is not constant");
         });
     }
 
@@ -82,6 +93,18 @@ public sealed class ParityTests
         var bytes = File.ReadAllBytes(path);
         Assert.That(bytes.Length % sizeof(float), Is.Zero, $"{path} holds whole float32 values");
         return MemoryMarshal.Cast<byte, float>(bytes).ToArray();
+    }
+
+    private static string? Precision(string modelPath)
+    {
+        var card = Path.ChangeExtension(modelPath, ".json");
+        if (!File.Exists(card))
+        {
+            return null;
+        }
+
+        using var document = JsonDocument.Parse(File.ReadAllText(card));
+        return document.RootElement.TryGetProperty("precision", out var precision) ? precision.GetString() : null;
     }
 
     private static (int Height, int Width) ParitySize(string modelPath, int inputLength)

@@ -1,0 +1,110 @@
+import numpy as np
+import onnx
+from onnx import numpy_helper
+import pytest
+import torch
+
+import nets
+import quantize
+from export import export_onnx
+
+ARCHITECTURES = [
+    (nets.DeFusionNet, dict(width=0.0625, side_width=0.0625), "float32"),
+    (nets.R2MRF, dict(width=0.0625, side_channels=4, steps=2), "float32"),
+    (nets.FastBlurNet, dict(channels=16), "float16"),
+]
+
+
+def photo_like(seed, size=64):
+    """Smooth shapes plus texture in one half, normalized like a card's input."""
+    rng = np.random.default_rng(seed)
+    y, x = np.mgrid[0:size, 0:size] / size
+    base = np.stack([np.sin(6 * x + c) * np.cos(4 * y - c) for c in range(3)])
+    base[:, :, : size // 2] += 0.5 * rng.standard_normal((3, size, size // 2))
+    return torch.from_numpy(base.astype(np.float32))[None]
+
+
+@pytest.fixture(params=ARCHITECTURES, ids=lambda a: a[0].__name__)
+def exported(request, tmp_path):
+    architecture, config, storage = request.param
+    torch.manual_seed(2)
+    model = architecture(**config).eval()
+    path = tmp_path / "model.onnx"
+    export_onnx(model, path, (64, 64), weight_storage=storage)
+    graph = onnx.load(str(path))
+    for node in graph.graph.node:
+        node.name = node.name or node.output[0]
+    return model, graph
+
+
+def quantized(graph, seeds=range(4)):
+    ranges = {}
+    for seed in seeds:  # calibrate() takes photos; here the inputs are tensors already
+        runner = quantize.GraphRunner(graph, lambda name, t: ranges.__setitem__(
+            name, (min(ranges.get(name, (np.inf, -np.inf))[0], float(t.min())),
+                   max(ranges.get(name, (np.inf, -np.inf))[1], float(t.max())))))
+        runner(photo_like(seed))
+    return quantize.quantized_graph(graph, ranges)
+
+
+def test_the_graph_runner_computes_what_the_model_computes(exported):
+    model, graph = exported
+    x = photo_like(9)
+    with torch.no_grad():
+        expected = model(x)
+    assert torch.allclose(quantize.GraphRunner(graph)(x), expected, atol=1e-5)
+
+
+def test_every_convolution_reads_quantized_activations_and_int8_weights(exported):
+    _, graph = exported
+    model = quantized(graph)
+    nodes = model.graph.node
+    producers = {out: n for n in nodes for out in n.output}
+    initializers = {t.name: numpy_helper.to_array(t) for t in model.graph.initializer}
+    convs = [n for n in nodes if n.op_type == "Conv"]
+    assert convs
+    for conv in convs:
+        activation, weight = producers[conv.input[0]], producers[conv.input[1]]
+        assert activation.op_type == "DequantizeLinear"
+        assert producers[activation.input[0]].op_type == "QuantizeLinear"
+        assert weight.op_type == "DequantizeLinear"
+        values = initializers[weight.input[0]]
+        assert values.dtype == np.int8 and np.abs(values).max() <= quantize.WEIGHT_LEVELS
+        assert np.abs(values).max() == quantize.WEIGHT_LEVELS  # each channel's peak uses the whole grid
+        if len(conv.input) > 2:
+            assert initializers[producers[conv.input[2]].input[0]].dtype == np.int32
+    # No float convolution weights remain (the float16 ones' Casts are gone too).
+    assert not [n for n in nodes if n.op_type == "Cast"]
+    assert all(v.ndim != 4 or v.dtype == np.int8 for v in initializers.values())
+
+
+def test_a_relu_after_a_quantized_output_is_folded_into_a_zero_point_of_zero(exported):
+    _, graph = exported
+    model = quantized(graph)
+    consumers = {}
+    for n in model.graph.node:
+        for name in n.input:
+            consumers.setdefault(name, []).append(n)
+    initializers = {t.name: numpy_helper.to_array(t) for t in model.graph.initializer}
+    relu_quantizers = [c for n in model.graph.node if n.op_type == "Relu" for c in consumers[n.output[0]]
+                       if c.op_type == "QuantizeLinear"]
+    assert relu_quantizers
+    assert all(int(initializers[q.input[2]]) == 0 for q in relu_quantizers)
+
+
+def test_the_quantized_graph_stays_close_to_the_float_one(exported):
+    _, graph = exported
+    model = quantized(graph)
+    x = photo_like(11)  # not a calibration input
+    float_map, int8_map = quantize.GraphRunner(graph)(x), quantize.GraphRunner(model)(x)
+    difference = (float_map - int8_map).abs()
+    assert float(difference.mean()) < 0.01
+    assert float(difference.max()) > 0  # it is quantized: not the float graph again
+
+
+def test_activation_grid_covers_the_range_and_zero():
+    scale, zero_point = quantize.activation_quantization(-1.0, 3.0)
+    assert scale == pytest.approx(4 / 255)
+    assert (0 - zero_point) * scale == pytest.approx(-1.0, abs=scale)
+    assert (255 - zero_point) * scale == pytest.approx(3.0, abs=scale)
+    assert quantize.activation_quantization(0.5, 2.0)[1] == 0  # a positive range still holds 0
