@@ -38,8 +38,11 @@ class RunConfig:
     pretrained: str | None = None        # "imagenet": the ResNet-18 trunk starts from backbone.py's weights
     frozen: tuple = ()                   # trunk parts that do not train, e.g. ["stem", "stages.0"]
     trunk_lr_scale: float = 1.0          # the trunk's learning rate relative to the head's
-    batchnorm_batches: int = 0           # training batches that re-estimate the head's BatchNorm statistics before
-    #                                      every validation (and so before the exported state); 0: momentum averages
+    batchnorm_batches: int = 0           # training batches that estimate the head's BatchNorm statistics: before every
+    #                                      validation (so the exported state's too); 0: momentum averages
+    freeze_batchnorm: bool = False       # the head's BatchNorm layers keep their statistics too, so training
+    #                                      normalizes as inference does; a fresh run estimates them first over
+    #                                      `batchnorm_batches` batches, a continued run keeps its own
     weight_storage: str = "float32"      # the exported file's convolution weights: "float32" or "float16" (export.py)
 
     def __post_init__(self):

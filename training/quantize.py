@@ -226,12 +226,13 @@ def quantized_graph(float_model, ranges):
     initializers, constants, after_producer, dequantized = list(graph.initializer), [], {}, {}
 
     def constant(name):
+        """(value, the name it is stored under): through float16 storage's Cast and a shared weight's Identity."""
         node = producers.get(name)
-        while node is not None and node.op_type in ("Cast", "Identity"):  # float16 storage, shared weights
+        while node is not None and node.op_type in ("Cast", "Identity"):
             name, node = node.input[0], producers.get(node.input[0])
         if node is not None and node.op_type == "Constant":
-            return numpy_helper.to_array(node.attribute[0].t).astype(np.float32)
-        return arrays[name].astype(np.float32)
+            return numpy_helper.to_array(node.attribute[0].t).astype(np.float32), name
+        return arrays[name].astype(np.float32), name
 
     def dequantize_constant(key, values, scales):
         initializers.extend([numpy_helper.from_array(values, f"{key}_quantized"),
@@ -242,8 +243,10 @@ def quantized_graph(float_model, ranges):
         return key
 
     ranges = dict(ranges)
-    for node in graph.node:  # value-preserving operators keep their input's grid: ONNX Runtime runs them in uint8
-        if node.op_type in ("MaxPool", "Resize") and node.input[0] in tensors and node.output[0] in tensors:
+    # Value-preserving operators (zero padding too: 0 is on every grid) keep their input's grid, so that ONNX Runtime
+    # runs them on uint8 without requantizing.
+    for node in graph.node:
+        if node.op_type in ("MaxPool", "Resize", "Pad") and node.input[0] in tensors and node.output[0] in tensors:
             ranges[node.output[0]] = ranges[node.input[0]]
     scales, shared = {}, {}
     for index, name in enumerate(sorted(tensors)):
@@ -267,17 +270,19 @@ def quantized_graph(float_model, ranges):
             if name in dequantized:
                 node.input[i] = dequantized[name]
         if node.op_type == "Conv":  # a weight shared by several convolutions (R²MRF's steps) is stored once
-            weight, weight_key = constant(node.input[1]), (node.input[1],)
+            weight, stored = constant(node.input[1])
+            weight_key = (stored,)
             if weight_key not in shared:
                 q, weight_scales = weight_quantization(weight)
                 shared[weight_key] = dequantize_constant(f"conv{index}_weight", q, weight_scales), weight_scales
             node.input[1], weight_scales = shared[weight_key]
             if len(node.input) > 2 and node.input[2]:
-                bias_key = (node.input[2], float(scales[read]))
+                bias, stored = constant(node.input[2])
+                bias_key = (stored, float(scales[read]))
                 if bias_key not in shared:
                     bias_scales = (scales[read] * weight_scales).astype(np.float32)
-                    bias = np.round(constant(node.input[2]) / bias_scales).astype(np.int32)
-                    shared[bias_key] = dequantize_constant(f"conv{index}_bias", bias, bias_scales), None
+                    shared[bias_key] = dequantize_constant(f"conv{index}_bias", np.round(bias / bias_scales).astype(np.int32),
+                                                           bias_scales), None
                 node.input[2] = shared[bias_key][0]
 
     ordered = constants + after_producer.get(None, [])

@@ -152,6 +152,15 @@ class Training:
         self.step += 1
         self.running = loss.item() if self.running is None else 0.98 * self.running + 0.02 * loss.item()
 
+    def training_mode(self):
+        """The model in training mode; with `freeze_batchnorm` every BatchNorm layer normalizes with its stored
+        statistics, as at inference (the trunk's always do)."""
+        self.model.train()
+        if self.config.freeze_batchnorm:
+            for module in self.model.modules():
+                if isinstance(module, torch.nn.BatchNorm2d):
+                    module.eval()
+
     def recalibrate_batchnorm(self):
         """Re-estimates the statistics of the BatchNorm layers that train (the head's; the trunk's stay ImageNet's)
         as the plain average over `batchnorm_batches` fresh training batches: at batch 8 the momentum average follows
@@ -159,6 +168,8 @@ class Training:
         norms = [m for m in self.model.modules() if isinstance(m, torch.nn.BatchNorm2d) and m.training]
         if not norms or not self.config.batchnorm_batches:
             return
+        print(f"re-estimating {len(norms)} BatchNorm layers' statistics over {self.config.batchnorm_batches} batches",
+              flush=True)
         for norm in norms:
             norm.reset_running_stats()
             norm.momentum = None  # cumulative average
@@ -171,11 +182,11 @@ class Training:
     def validation_row(self):
         """Validates (photos at their own size); keeps the best trained checkpoint by the held-out DPDD pairs (step 0,
         the starting point, is the reference, never selected)."""
-        self.model.train()
+        self.training_mode()
         self.recalibrate_batchnorm()
         figures = validate(self.model, self.config.input_size, self.normalization, str(self.config.cache_path),
                            val_count=60, checks=("real_smoke", SELECTION), card_size=False)
-        self.model.train()
+        self.training_mode()
         selected = figures[SELECTION + "_native"]["mae"]
         if self.config.selects_checkpoint and self.step > 0 and selected < self.best:
             self.best = selected
@@ -201,9 +212,12 @@ class Training:
 
             if new_log:
                 writer.writerow(LOG_COLUMNS)
+            if self.step == 0 and config.freeze_batchnorm and not config.init_from:
+                self.model.train()  # the head's statistics are estimated once, then frozen
+                self.recalibrate_batchnorm()
             if self.step == 0 and config.selects_checkpoint:
                 write(self.validation_row())
-            self.model.train()
+            self.training_mode()
             last_checkpoint = time.time()
             sitting_ends = self.started + minutes * 60
             while not self.finished() and time.time() < sitting_ends:
