@@ -266,26 +266,28 @@ class R2MRF(nn.Module):
 # ============================================================================================ FastBlurNet
 class FastBlurNet(nn.Module):
     """The real-time student: the ResNet-18 trunk to 1/16 with one block per stage, a top-down path (upsample, add
-    the lateral 1×1 projection, 3×3 conv) to 1/4, a prediction at each of 1/16, 1/8 and 1/4 (deep supervision), the
-    final one upsampled ×4. No full-resolution layer: ONNX Runtime spends most of a thin network's time there."""
+    the lateral 1×1 projection, 3×3 conv) to 1/4 — or to 1/2 with `stem_lateral`, which brings in the stem's
+    finest detail — a prediction at each level (deep supervision), the final one upsampled to the input. No
+    full-resolution layer: ONNX Runtime spends most of a thin network's time there."""
 
-    SCALES = (16, 8, 4)
-
-    def __init__(self, channels=32, trunk_blocks=(1, 1, 1)):
+    def __init__(self, channels=32, trunk_blocks=(1, 1, 1), stem_lateral=False):
         super().__init__()
         self.trunk = ResNet18Trunk(trunk_blocks)
         lateral = self.trunk.channels[1:][::-1]  # layer3, layer2, layer1
+        self.scales = (16, 8, 4)
+        if stem_lateral:
+            lateral, self.scales = lateral + (self.trunk.channels[0],), self.scales + (2,)
         self.lateral = nn.ModuleList(conv_bn_relu(c, channels, 1) for c in lateral)
         self.smooth = nn.ModuleList(conv_bn_relu(channels, channels) for _ in lateral)
         self.predict = nn.ModuleList(nn.Conv2d(channels, 1, 3, padding=1) for _ in lateral)
 
     def forward(self, image):
-        layers = self.trunk(image)[1:][::-1]
+        layers = self.trunk(image)[::-1]  # layer3 … layer1, then the stem (zip stops at the laterals)
         outputs, x = [], None
-        for lateral, smooth, predict, f, scale in zip(self.lateral, self.smooth, self.predict, layers, self.SCALES):
+        for lateral, smooth, predict, f, scale in zip(self.lateral, self.smooth, self.predict, layers, self.scales):
             x = lateral(f) if x is None else lateral(f) + upsample_to(x, 2)
             x = smooth(x)
-            if self.training or scale == self.SCALES[-1]:
+            if self.training or scale == self.scales[-1]:
                 outputs.append(upsample_to(predict(x), scale))
         if self.training:
             return outputs
