@@ -43,6 +43,9 @@ class RunConfig:
     freeze_batchnorm: bool = False       # the head's BatchNorm layers keep their statistics too, so training
     #                                      normalizes as inference does; a fresh run estimates them first over
     #                                      `batchnorm_batches` batches, a continued run keeps its own
+    trunk_batchnorm: str = "imagenet"    # the pretrained trunk's (frozen) BatchNorm statistics: "imagenet", or
+    #                                      "estimated" once at the start over `batchnorm_batches` training batches
+    #                                      (a trunk with fewer blocks per stage than ResNet-18)
     weight_storage: str = "float32"      # the exported file's convolution weights: "float32" or "float16" (export.py)
 
     def __post_init__(self):

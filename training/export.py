@@ -117,6 +117,10 @@ def training_stages(config, state):
                   "frozen": list(config.frozen), "trunk_lr_scale": config.trunk_lr_scale}
     if config.teacher:
         stage |= {"teacher": config.teacher, "unlabelled_per_batch": config.unlabelled_per_batch}
+    stage["batchnorm"] = {"head": "frozen" if config.freeze_batchnorm else
+                          f"re-estimated over {config.batchnorm_batches} batches before validation"
+                          if config.batchnorm_batches else "momentum 0.1",
+                          "trunk": f"{config.trunk_batchnorm}, frozen"}
     if not config.init_from:
         return [stage | selection] if config.selects_checkpoint else [stage]
     before = torch.load(HERE / config.init_from)

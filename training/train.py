@@ -161,11 +161,12 @@ class Training:
                 if isinstance(module, torch.nn.BatchNorm2d):
                     module.eval()
 
-    def recalibrate_batchnorm(self):
-        """Re-estimates the statistics of the BatchNorm layers that train (the head's; the trunk's stay ImageNet's)
-        as the plain average over `batchnorm_batches` fresh training batches: at batch 8 the momentum average follows
-        the last few batches, and an exported or validated state must not depend on them."""
-        norms = [m for m in self.model.modules() if isinstance(m, torch.nn.BatchNorm2d) and m.training]
+    def recalibrate_batchnorm(self, norms=None):
+        """Re-estimates the statistics of `norms` (default: the BatchNorm layers that train, the head's) as the plain
+        average over `batchnorm_batches` fresh training batches: at batch 8 the momentum average follows the last few
+        batches, and an exported or validated state must not depend on them."""
+        if norms is None:
+            norms = [m for m in self.model.modules() if isinstance(m, torch.nn.BatchNorm2d) and m.training]
         if not norms or not self.config.batchnorm_batches:
             return
         print(f"re-estimating {len(norms)} BatchNorm layers' statistics over {self.config.batchnorm_batches} batches",
@@ -212,6 +213,14 @@ class Training:
 
             if new_log:
                 writer.writerow(LOG_COLUMNS)
+            if self.step == 0 and config.trunk_batchnorm == "estimated" and not config.init_from:
+                # A shortened trunk feeds each stage another block's output than ImageNet's statistics describe.
+                norms = [m for m in self.model.trunk.modules() if isinstance(m, torch.nn.BatchNorm2d)]
+                self.model.train()
+                for norm in norms:
+                    norm.train()
+                self.recalibrate_batchnorm(norms)
+                self.training_mode()
             if self.step == 0 and config.freeze_batchnorm and not config.init_from:
                 self.model.train()  # the head's statistics are estimated once, then frozen
                 self.recalibrate_batchnorm()
