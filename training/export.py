@@ -156,10 +156,11 @@ def training_record(config, state):
 
 
 def compact_state(state):
-    """The state a later sitting (or a student's teacher) needs, small enough to commit: the weights in float16
-    (floating-point tensors; BatchNorm counters stay), step, time, config; no optimizer moments (two thirds of a
-    full checkpoint) and no random-generator states."""
-    weights = {k: v.half() if v.is_floating_point() else v for k, v in state["model"].items()}
+    """The state a later sitting (or a student's teacher) needs, small enough to commit: convolution weights in
+    float16, every one-dimensional tensor (BatchNorm statistics and affine, biases) in float32 — BatchNorm variances
+    in float16 lose the model —, step, time, config; no optimizer moments (two thirds of a full checkpoint) and no
+    random-generator states."""
+    weights = {k: v.half() if v.is_floating_point() and v.dim() > 1 else v for k, v in state["model"].items()}
     return {"model": weights} | {k: state[k] for k in ("step", "elapsed", "config", "best") if k in state}
 
 
@@ -174,6 +175,8 @@ def export_run(config):
     from train import build_model  # train imports this module
     selected = selected_state(config)
     state = torch.load(selected)
+    if config.weight_storage == "float16":  # the committed checkpoint then reproduces the shipped file exactly
+        state = compact_state(state)
     model = build_model(config)
     model.load_state_dict(state["model"])
     model.eval()
@@ -201,7 +204,7 @@ def export_run(config):
     (models / f"{config.name}.json").write_text(json.dumps(card, indent=2) + "\n")
     (HERE / "checkpoints").mkdir(exist_ok=True)
     if config.weight_storage == "float16":
-        torch.save(compact_state(state), HERE / "checkpoints" / f"{config.run}.pt")
+        torch.save(state, HERE / "checkpoints" / f"{config.run}.pt")
     else:
         shutil.copyfile(selected, HERE / "checkpoints" / f"{config.run}.pt")
     logs = models / "logs"
