@@ -30,7 +30,7 @@ internal static class DetectCommand
             HelpName = "DIR",
             Required = true,
         };
-        var model = DetectorOptions.Model();
+        var model = DetectorOptions.Model(ModelCatalog.MostAccurateModelName);
         var overlay = new Option<bool>("--overlay")
         {
             Description = "Also write overlays/<name>.jpg: the blur map as a heatmap over the photo (in focus blue, blurred red).",

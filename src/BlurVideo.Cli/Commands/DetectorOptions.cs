@@ -6,12 +6,12 @@ namespace BlurVideo.Cli.Commands;
 /// <summary>Detector options shared by the commands that run the network.</summary>
 internal static class DetectorOptions
 {
-    /// <summary><c>--model</c>: a shipped model's name or an .onnx path; defaults to the shipped default model.</summary>
-    public static Option<string> Model() => new("--model")
+    /// <summary><c>--model</c>: a shipped model's name or an .onnx path; defaults to <paramref name="defaultModel"/>.</summary>
+    public static Option<string> Model(string defaultModel = ModelCatalog.DefaultModelName) => new("--model")
     {
-        Description = $"A shipped model name (default {ModelCatalog.DefaultModelName}) or the path of an .onnx file with its .json card.",
+        Description = $"A shipped model name (default {defaultModel}) or the path of an .onnx file with its .json card.",
         HelpName = "M",
-        DefaultValueFactory = _ => ModelCatalog.DefaultModelName,
+        DefaultValueFactory = _ => defaultModel,
     };
 
     /// <summary>

@@ -13,8 +13,11 @@ public static class ModelCatalog
     /// <summary>Environment variable that names the models folder.</summary>
     public const string ModelsDirectoryVariable = "BLURVIDEO_MODELS";
 
-    /// <summary>The model used when none is named.</summary>
+    /// <summary>The model used when none is named: the real-time default (video, the pipeline, the monitor).</summary>
     public const string DefaultModelName = "defusionnet-s";
+
+    /// <summary>The most accurate shipped model: the default of <c>blurvideo detect</c> on photos.</summary>
+    public const string MostAccurateModelName = "defusionnet-r18";
 
     /// <summary>The models folder, or null when there is none (see the class remarks for the order).</summary>
     public static string? FindModelsDirectory()

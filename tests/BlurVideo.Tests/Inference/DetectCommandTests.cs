@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using BlurVideo.Cli.Commands;
+using BlurVideo.Inference;
 using NUnit.Framework;
 
 namespace BlurVideo.Tests.Inference;
@@ -81,6 +82,20 @@ public sealed class DetectCommandTests
             Assert.That(File.Exists(Path.Combine(output, "b.png")), Is.False);
             Assert.That(summary.RootElement.GetProperty("failures").GetArrayLength(), Is.EqualTo(1));
         });
+    }
+
+    [Test]
+    public void Photos_are_run_by_the_most_accurate_shipped_model_unless_one_is_named()
+    {
+        var image = Path.Combine(_folder, "a.png");
+        File.WriteAllBytes(image, NativeImageBytes());
+        var output = Path.Combine(_folder, "out");
+
+        var (exitCode, _, stderr) = Run("detect", image, "-o", output);
+
+        Assert.That(exitCode, Is.EqualTo(ExitCodes.Success), stderr);
+        using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "summary.json")));
+        Assert.That(summary.RootElement.GetProperty("model").GetString(), Is.EqualTo(ModelCatalog.MostAccurateModelName));
     }
 
     [Test]
