@@ -32,11 +32,22 @@ public sealed class CliReliabilityTests
     {
         var port = FreeUdpPort();
         var (video, csv, stats) = (Path.Combine(_folder, "out.mp4"), Path.Combine(_folder, "frames.csv"), Path.Combine(_folder, "stats.json"));
-        using var sender = StartUdpSender(port, seconds: 4);
         using var cli = CliProcess.Start(
             "video", $"udp://127.0.0.1:{port}", "-o", video, "--csv", csv, "--stats-json", stats, "--model", CliRun.TinyModel);
-        await cli.WaitUntilAsync(() => CsvRows(csv) >= 5, "5 CSV rows");
-        await sender.WaitForExitAsync();
+        await cli.WaitUntilAsync(() => cli.Output.Contains("Running on the CPU", StringComparison.Ordinal), "the model loaded");
+        using (var sender = StartUdpSender(port)) // the command is opening the stream: it waits for data
+        {
+            try
+            {
+                await cli.WaitUntilAsync(() => CsvRows(csv) >= 5, "5 CSV rows");
+            }
+            finally
+            {
+                sender.Kill();
+                await sender.WaitForExitAsync();
+            }
+        }
+
         await Task.Delay(TimeSpan.FromSeconds(2)); // the sender is gone: the read is stalled (FFmpeg waits 30 s)
 
         var stopped = Stopwatch.StartNew();
@@ -360,12 +371,13 @@ public sealed class CliReliabilityTests
         return ((IPEndPoint)socket.Client.LocalEndPoint!).Port;
     }
 
-    private static Process StartUdpSender(int port, int seconds)
+    /// <summary>An endless 25 fps MPEG-TS stream to 127.0.0.1:<paramref name="port"/> until it is killed.</summary>
+    private static Process StartUdpSender(int port)
     {
         var start = new ProcessStartInfo("ffmpeg") { RedirectStandardError = true, UseShellExecute = false, RedirectStandardInput = true };
         foreach (var argument in new[]
                  {
-                     "-v", "error", "-re", "-f", "lavfi", "-i", "testsrc=size=160x120:rate=25", "-t", seconds.ToString(CultureInfo.InvariantCulture),
+                     "-v", "error", "-re", "-f", "lavfi", "-i", "testsrc=size=160x120:rate=25",
                      "-c:v", "mpeg2video", "-g", "5", "-f", "mpegts", $"udp://127.0.0.1:{port}?pkt_size=1316",
                  })
         {
