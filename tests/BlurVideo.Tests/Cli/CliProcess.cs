@@ -45,13 +45,23 @@ internal sealed class CliProcess : IDisposable
         }
     }
 
-    public static CliProcess Start(params string[] args)
+    public static CliProcess Start(params string[] args) => Start(ownProcessGroup: false, args);
+
+    /// <summary>Starts the command as a terminal starts a job: leading its own process group, which Ctrl+C signals as a whole.</summary>
+    public static CliProcess StartInOwnProcessGroup(params string[] args) => Start(ownProcessGroup: true, args);
+
+    private static CliProcess Start(bool ownProcessGroup, string[] args)
     {
         // The tests' own output folder is .../tests/BlurVideo.Tests/bin/<configuration>/<framework>/.
         var testDirectory = new DirectoryInfo(TestContext.CurrentContext.TestDirectory);
         var cli = Path.Combine(TestPaths.RepositoryRoot, "src", "BlurVideo.Cli", "bin", testDirectory.Parent!.Name, testDirectory.Name, "BlurVideo.Cli.dll");
         Assert.That(File.Exists(cli), Is.True, $"the command is built with the tests: {cli}");
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var start = new ProcessStartInfo(ownProcessGroup ? "setsid" : "dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        if (ownProcessGroup)
+        {
+            start.ArgumentList.Add("dotnet"); // setsid execs it in place: same process, a new session and group
+        }
+
         start.ArgumentList.Add(cli);
         foreach (var argument in args)
         {
@@ -64,9 +74,12 @@ internal sealed class CliProcess : IDisposable
     /// <summary>Sends a signal (<c>INT</c>, <c>TERM</c>, <c>HUP</c>, <c>KILL</c>) with <c>kill</c>.</summary>
     public void Signal(string signal) => Signal(Id, signal);
 
+    /// <summary>Sends a signal to the process's whole group, as a terminal's Ctrl+C does.</summary>
+    public void SignalGroup(string signal) => Signal(-Id, signal);
+
     public static void Signal(int pid, string signal)
     {
-        using var kill = Process.Start("kill", ["-s", signal, pid.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        using var kill = Process.Start("kill", ["-s", signal, "--", pid.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
         kill.WaitForExit();
     }
 

@@ -65,6 +65,22 @@ public sealed class CliReliabilityTests
     }
 
     [Test]
+    public async Task Ctrl_c_from_a_terminal_signals_the_whole_group_and_the_video_is_still_finished_with_every_frame()
+    {
+        // ffmpeg, which writes the video, runs in its own session: the group's SIGINT reaches the command only, which
+        // then closes ffmpeg's pipe. (Had ffmpeg been stopped by the signal too, the frames after it would be lost.)
+        var (video, csv) = (Path.Combine(_folder, "out.mp4"), Path.Combine(_folder, "frames.csv"));
+        using var cli = CliProcess.StartInOwnProcessGroup("video", "synthetic", "--live", "-o", video, "--csv", csv, "--model", CliRun.TinyModel);
+        await cli.WaitUntilAsync(() => CsvRows(csv) >= 10, "10 CSV rows");
+
+        cli.SignalGroup("INT");
+        var code = await cli.WaitForExitAsync();
+
+        Assert.That(code, Is.EqualTo(ExitCodes.Interrupted), cli.Error);
+        Assert.That(ProbeFrames(video), Is.EqualTo(CsvRows(csv)));
+    }
+
+    [Test]
     public async Task A_signal_while_a_silent_stream_is_opening_ends_at_once_with_nothing_written()
     {
         var video = Path.Combine(_folder, "out.mp4");
