@@ -7,4 +7,11 @@ foreach (var command in CliCommands.Create())
     root.Subcommands.Add(command);
 }
 
-return await root.Parse(args).InvokeAsync();
+using var signals = new CliSignals();
+var exitCode = signals.ExitCodeFor(await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null }, signals.Token));
+if (AbandonedCalls.Any)
+{
+    AbandonedCalls.ExitNow(exitCode); // a stalled native read or open is still running: no teardown under it
+}
+
+return exitCode;

@@ -45,7 +45,7 @@ internal static class DetectCommand
         {
             input, outputDirectory, model, overlay, provider, device, inputSize,
         };
-        command.SetAction(parseResult =>
+        command.SetAction((parseResult, cancellationToken) =>
         {
             var request = new DetectRequest(
                 parseResult.GetRequiredValue(input),
@@ -53,24 +53,27 @@ internal static class DetectCommand
                 parseResult.GetValue(overlay),
                 DetectorOptions.Create(
                     parseResult.GetRequiredValue(model), parseResult.GetValue(inputSize), parseResult.GetValue(provider), parseResult.GetValue(device)));
-            return Run(request, parseResult.InvocationConfiguration.Output, parseResult.InvocationConfiguration.Error);
+            return Task.FromResult(Run(request, parseResult.InvocationConfiguration.Output, parseResult.InvocationConfiguration.Error, cancellationToken));
         });
         return command;
     }
 
-    private static int Run(DetectRequest request, TextWriter output, TextWriter error)
+    private static int Run(DetectRequest request, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
         string[] images;
+        Dictionary<string, string> names;
         try
         {
             images = ListImages(request.Input);
+            names = OutputNames(images);
+            OutputGuard.Check([request.Input, .. images, .. File.Exists(request.Detector.Model) ? [request.Detector.Model] : Array.Empty<string>()], Outputs(request, names));
             Directory.CreateDirectory(request.OutputDirectory);
             if (request.Overlay)
             {
                 Directory.CreateDirectory(Path.Combine(request.OutputDirectory, "overlays"));
             }
         }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or VideoJobException)
         {
             error.WriteLine($"blurvideo detect: {exception.Message}");
             return ExitCodes.Failure;
@@ -88,7 +91,7 @@ internal static class DetectCommand
         }
 
         using (detector)
-        using (var job = new DetectJob(detector, request))
+        using (var job = new DetectJob(detector, request, names))
         {
             DetectorOptions.ReportFallback(detector, output);
             output.WriteLine($"Model {detector.Model.Name} on {detector.ActiveProvider}; {images.Length} image(s) -> {request.OutputDirectory}");
@@ -102,7 +105,7 @@ internal static class DetectCommand
                     .Start(context =>
                     {
                         var task = context.AddTask("detect", maxValue: images.Length);
-                        foreach (var image in images)
+                        foreach (var image in images.TakeWhile(_ => !cancellationToken.IsCancellationRequested))
                         {
                             task.Description = Markup.Escape(Path.GetFileName(image));
                             job.Process(image);
@@ -112,21 +115,29 @@ internal static class DetectCommand
             }
             else
             {
-                foreach (var image in images)
+                foreach (var image in images.TakeWhile(_ => !cancellationToken.IsCancellationRequested))
                 {
                     var outcome = job.Process(image);
                     output.WriteLine(outcome);
                 }
             }
 
+            // Ctrl+C (or TERM, HUP) stops between images; the summary lists what was done.
+            var interrupted = cancellationToken.IsCancellationRequested;
             var summary = Path.Combine(request.OutputDirectory, "summary.json");
-            job.WriteSummary(summary);
+            job.WriteSummary(summary, images.Length, interrupted);
             foreach (var failure in job.Failures)
             {
                 error.WriteLine($"blurvideo detect: skipped {failure.Path}: {failure.Message}");
             }
 
             output.WriteLine($"{job.Processed} of {images.Length} image(s) processed; summary: {summary}");
+            if (interrupted)
+            {
+                error.WriteLine($"blurvideo detect: interrupted after {job.Processed + job.Failures.Count} of {images.Length} image(s); their maps and the summary are written.");
+                return ExitCodes.Interrupted;
+            }
+
             return job.Failures.Count == 0 ? ExitCodes.Success : ExitCodes.Failure;
         }
     }
@@ -151,12 +162,57 @@ internal static class DetectCommand
             : throw new IOException($"Folder '{Path.GetFullPath(input)}' holds no images ({string.Join(", ", ImageFile.Extensions)}).");
     }
 
+    /// <summary>
+    /// The output name (without extension) of each image: its name without extension, or its whole file name where
+    /// two images share one (<c>x.png</c> and <c>x.jpg</c> give <c>x.png.png</c> and <c>x.jpg.png</c>).
+    /// </summary>
+    private static Dictionary<string, string> OutputNames(string[] images)
+    {
+        var shared = images.GroupBy(Path.GetFileNameWithoutExtension, StringComparer.Ordinal)
+            .Where(group => group.Count() > 1)
+            .Select(group => group.Key)
+            .ToHashSet(StringComparer.Ordinal);
+        return images.ToDictionary(
+            image => image,
+            image => shared.Contains(Path.GetFileNameWithoutExtension(image)) ? Path.GetFileName(image) : Path.GetFileNameWithoutExtension(image),
+            StringComparer.Ordinal);
+    }
+
+    private static IEnumerable<(string Option, string Path)> Outputs(DetectRequest request, Dictionary<string, string> names)
+    {
+        yield return ("-o", request.OutputDirectory);
+        yield return ("summary", Path.Combine(request.OutputDirectory, "summary.json"));
+        foreach (var (image, name) in names)
+        {
+            yield return ("the map", Path.Combine(request.OutputDirectory, name + ".png"));
+            if (request.Overlay)
+            {
+                yield return ("the overlay", Path.Combine(request.OutputDirectory, "overlays", name + ".jpg"));
+            }
+        }
+    }
+
+    /// <summary>Writes a file under a temporary name in its folder, then renames it: a stop never leaves a torn file.</summary>
+    private static void WriteThenRename(string path, Action<string> write)
+    {
+        var partial = Path.Combine(Path.GetDirectoryName(path)!, "." + Path.GetFileNameWithoutExtension(path) + ".partial" + Path.GetExtension(path));
+        try
+        {
+            write(partial);
+            File.Move(partial, path, overwrite: true);
+        }
+        finally
+        {
+            File.Delete(partial);
+        }
+    }
+
     private sealed record DetectRequest(string Input, string OutputDirectory, bool Overlay, BlurDetectorOptions Detector);
 
     private sealed record Failure(string Path, string Message);
 
     /// <summary>The per-image work, with buffers reused across images.</summary>
-    private sealed class DetectJob(BlurDetector detector, DetectRequest request) : IDisposable
+    private sealed class DetectJob(BlurDetector detector, DetectRequest request, Dictionary<string, string> names) : IDisposable
     {
         private readonly FocusAnalyzer _analyzer = new();
         private readonly OverlayRenderer? _overlay = request.Overlay ? new OverlayRenderer() : null;
@@ -171,7 +227,7 @@ internal static class DetectCommand
         /// <summary>Processes one image; returns a one-line report. Unreadable images are recorded as failures.</summary>
         public string Process(string imagePath)
         {
-            var name = Path.GetFileNameWithoutExtension(imagePath);
+            var name = names[imagePath];
             var started = Stopwatch.GetTimestamp();
             try
             {
@@ -185,14 +241,14 @@ internal static class DetectCommand
                 EnsureLength(ref _resized, width * height);
                 map.ResizeTo(_resized, width, height);
                 var mapPath = Path.Combine(request.OutputDirectory, name + ".png");
-                ImageFile.WriteMap(mapPath, _resized, width, height);
+                WriteThenRename(mapPath, path => ImageFile.WriteMap(path, _resized, width, height));
 
                 string? overlayPath = null;
                 if (_overlay is not null)
                 {
                     _overlay.RenderHeatmap(_pixels, width, height, stride, map.Values, map.Width, map.Height);
                     overlayPath = Path.Combine(request.OutputDirectory, "overlays", name + ".jpg");
-                    ImageFile.WriteBgr(overlayPath, _pixels, width, height, stride);
+                    WriteThenRename(overlayPath, path => ImageFile.WriteBgr(path, _pixels, width, height, stride));
                 }
 
                 var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
@@ -207,11 +263,19 @@ internal static class DetectCommand
             }
         }
 
-        public void WriteSummary(string path)
+        public void WriteSummary(string path, int images, bool interrupted) =>
+            WriteThenRename(path, partial =>
+            {
+                using var stream = File.Create(partial);
+                WriteSummary(stream, images, interrupted);
+            });
+
+        private void WriteSummary(Stream stream, int images, bool interrupted)
         {
-            using var stream = File.Create(path);
             using var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true });
             json.WriteStartObject();
+            json.WriteNumber("images_found", images);
+            json.WriteBoolean("interrupted", interrupted);
             json.WriteString("model", detector.Model.Name);
             json.WriteString("model_path", detector.Model.ModelPath);
             json.WriteString("provider", detector.ActiveProvider.ToString());

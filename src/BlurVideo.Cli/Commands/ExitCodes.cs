@@ -7,4 +7,7 @@ internal static class ExitCodes
 
     /// <summary>Stopped by Ctrl+C (128 + SIGINT, as shells report it); the outputs hold what was done.</summary>
     public const int Interrupted = 130;
+
+    /// <summary>Stopped by SIGTERM or SIGHUP (128 + SIGTERM); the outputs hold what was done, as after Ctrl+C.</summary>
+    public const int Terminated = 143;
 }

@@ -32,14 +32,7 @@ internal static class MonitorCommand
         });
         var bind = new Option<string>("--bind") { Description = "The IP address to serve on (default 127.0.0.1); any other needs --token.", DefaultValueFactory = _ => "127.0.0.1" };
         var token = new Option<string?>("--token") { Description = "A secret every request must carry (?token=T); required with --bind." };
-        var duration = new Option<double?>("--duration") { Description = "Stop after this many seconds (default: until Ctrl+C)." };
-        duration.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<double?>() is { } seconds && !(seconds > 0))
-            {
-                result.AddError("--duration must be a positive number of seconds.");
-            }
-        });
+        var duration = DurationOption.Create("Stop after this many seconds (default: until Ctrl+C).");
         var smoothing = new Option<TemporalSmoothingOptions>("--smoothing")
         {
             Description = "Temporal smoothing: off (default: its history holds the meter's peak back on a focus pull), on, or a strength in [0, 1).",

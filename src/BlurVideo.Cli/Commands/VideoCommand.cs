@@ -65,17 +65,7 @@ internal static class VideoCommand
                 result.AddError("--max-frames must be positive.");
             }
         });
-        var duration = new Option<double?>("--duration")
-        {
-            Description = "Stop after this many seconds.",
-        };
-        duration.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<double?>() is { } seconds && !(seconds > 0))
-            {
-                result.AddError("--duration must be a positive number of seconds.");
-            }
-        });
+        var duration = DurationOption.Create("Stop after this many seconds (opening the source included).");
         var model = DetectorOptions.Model();
         var inputSize = DetectorOptions.InputSize(InputSizePolicy.ModelCard);
         var provider = DetectorOptions.Provider();
@@ -137,14 +127,28 @@ internal static class VideoCommand
         try
         {
             var outcome = await VideoJob.RunAsync(settings, output, interactive, cancellationToken).ConfigureAwait(false);
+            if (outcome.Statistics.FramesOut == 0)
+            {
+                await error.WriteLineAsync(outcome.Interrupted
+                    ? $"blurvideo {commandName}: interrupted before the first frame; no video was written."
+                    : $"blurvideo {commandName}: no frame was processed (the input delivered none within the limits); no video was written.").ConfigureAwait(false);
+                return outcome.Interrupted ? ExitCodes.Interrupted : ExitCodes.Failure;
+            }
+
             (summarize ?? PrintSummary)(outcome, output);
             if (outcome.Interrupted)
             {
-                await error.WriteLineAsync($"blurvideo {commandName}: interrupted; the outputs hold the frames processed so far.").ConfigureAwait(false);
+                await error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                    $"blurvideo {commandName}: interrupted; the outputs hold the {outcome.Statistics.FramesOut} frames processed so far.")).ConfigureAwait(false);
                 return ExitCodes.Interrupted;
             }
 
             return ExitCodes.Success;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            await error.WriteLineAsync($"blurvideo {commandName}: interrupted before the source opened; nothing was written.").ConfigureAwait(false);
+            return ExitCodes.Interrupted;
         }
         catch (Exception ex) when (CliFailures.IsExpected(ex))
         {
@@ -158,7 +162,7 @@ internal static class VideoCommand
         var statistics = outcome.Statistics;
         output.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
-            $"{statistics.FramesOut} frames ({statistics.DroppedTotal} dropped, {statistics.StaleResults} stale) at {statistics.FramesPerSecond:F1} fps with {outcome.ModelName}; latency p50 {statistics.Latency.P50Ms:F1} ms, p95 {statistics.Latency.P95Ms:F1} ms; mean blurred fraction {outcome.MeanBlurredFraction:F3}."));
+            $"{statistics.FramesOut} frames ({statistics.DroppedTotal} dropped, {statistics.StaleResults} stale, {outcome.FramesSkipped} undecodable skipped) at {statistics.FramesPerSecond:F1} fps with {outcome.ModelName}; latency p50 {statistics.Latency.P50Ms:F1} ms, p95 {statistics.Latency.P95Ms:F1} ms; mean blurred fraction {outcome.MeanBlurredFraction:F3}."));
     }
 
     internal static TemporalSmoothingOptions ParseSmoothing(ArgumentResult result)

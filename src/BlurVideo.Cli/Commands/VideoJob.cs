@@ -1,3 +1,4 @@
+using System.Globalization;
 using BlurVideo.Inference;
 using BlurVideo.Pipeline;
 using Spectre.Console;
@@ -20,15 +21,35 @@ internal static class VideoJob
     /// <exception cref="VideoJobException">Missing input, unopenable source, or unwritable output.</exception>
     /// <exception cref="ModelNotFoundException">Unknown model (the message lists the available ones).</exception>
     /// <exception cref="FrameSourceException">The source failed mid-way (the statistics are written first).</exception>
+    /// <exception cref="OperationCanceledException">Cancelled before the source opened: nothing was written.</exception>
     public static async Task<VideoJobOutcome> RunAsync(
         VideoJobSettings settings, TextWriter output, bool interactive, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(output);
         VideoJobInput.RequireExisting(settings.Input);
+        OutputGuard.Check(VideoJobInput.Files(settings), Outputs(settings));
         using var detector = new BlurDetector(DetectorOptions.Create(settings.Model, settings.InputSize, settings.Provider, settings.Device));
         DetectorOptions.ReportFallback(detector, output);
-        var source = VideoJobInput.Open(settings);
+
+        // --duration bounds the whole run, opening the source included (a silent stream takes 30 s to fail).
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        if (settings.Duration is { } duration)
+        {
+            limit.CancelAfter(duration);
+        }
+
+        IFrameSource source;
+        try
+        {
+            source = await VideoJobInput.OpenAsync(settings, limit.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new VideoJobException(string.Create(
+                CultureInfo.InvariantCulture, $"'{settings.Input}' did not open within --duration {settings.Duration!.Value.TotalSeconds:0.###} s; nothing was written."));
+        }
+
         var live = settings.Live || source.IsLive;
         var options = new BlurPipelineOptions
         {
@@ -40,12 +61,6 @@ internal static class VideoJob
         var framesPerSecond = source.FramesPerSecond > 0 ? source.FramesPerSecond : FallbackFramesPerSecond;
 
         using var outputs = new VideoJobOutputs(settings, framesPerSecond);
-        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        if (settings.Duration is { } duration)
-        {
-            limit.CancelAfter(duration);
-        }
-
         PipelineStatisticsSnapshot? statistics = null;
         try
         {
@@ -90,13 +105,16 @@ internal static class VideoJob
             statistics = pipeline.Statistics.Snapshot();
             if (settings.StatsJsonPath is not null)
             {
-                VideoJobStatistics.Write(settings, detector, live, statistics, outputs, cancellationToken.IsCancellationRequested);
+                VideoJobStatistics.Write(
+                    settings, detector, live, statistics, outputs, cancellationToken.IsCancellationRequested, VideoJobInput.FramesSkipped(source));
             }
         }
 
+        outputs.ThrowIfVideoFailed();
         return new VideoJobOutcome(
             statistics,
             outputs.FramesWritten,
+            VideoJobInput.FramesSkipped(source),
             outputs.MeanBlurredFraction,
             cancellationToken.IsCancellationRequested,
             detector.Model.Name);
@@ -129,6 +147,23 @@ internal static class VideoJob
         }
 
         progress.Final(emitted, pipeline.Statistics.FramesPerSecond);
+    }
+
+    private static IEnumerable<(string Option, string Path)> Outputs(VideoJobSettings settings)
+    {
+        yield return ("-o", settings.OutputVideo);
+        (string Option, string? Path)[] optional =
+        [
+            ("--csv", settings.CsvPath), ("--stats-json", settings.StatsJsonPath), ("--frame-metadata", settings.FrameMetadataPath),
+            ("--maps-dir", settings.MapsDirectory),
+        ];
+        foreach (var (option, path) in optional)
+        {
+            if (path is not null)
+            {
+                yield return (option, path);
+            }
+        }
     }
 
     private static long? Min(long? a, long? b) => a is null ? b : b is null ? a : Math.Min(a.Value, b.Value);

@@ -11,9 +11,17 @@ namespace BlurVideo.Cli.Commands;
 /// maps. Buffers (overlay frame, resized map, CSV line) are allocated for the first frame and
 /// reused, so that writing a frame allocates nothing managed apart from the map file's name.
 /// </summary>
+/// <remarks>
+/// Every output is opened (or probed, for the statistics JSON written at the end) before the first frame, so an
+/// unwritable path fails the run before any work. What survives a stop: the CSV is flushed after every row, a map
+/// is written under a temporary name and renamed, and the video is fragmented (<see cref="OverlayVideoWriter"/>).
+/// </remarks>
 internal sealed class VideoJobOutputs : IDisposable
 {
     private const string CsvHeader = "index,timestamp_ms,blurred_fraction,focus_score,latency_ms,stale";
+
+    // A map is written under this name, then renamed: a stop never leaves a torn PNG under a frame's name.
+    private const string PartialMapName = ".partial.png";
     private readonly VideoJobSettings _settings;
     private readonly double _framesPerSecond;
     private readonly OverlayComposer _composer = new();
@@ -22,7 +30,8 @@ internal sealed class VideoJobOutputs : IDisposable
     private readonly FrameMetadataWriter? _metadata;
     private readonly char[] _line = new char[160];
     private readonly FocusStateTracker _focus = new();
-    private VideoWriter? _video;
+    private OverlayVideoWriter? _video;
+    private readonly string? _partialMap;
     private byte[] _overlay = [];
     private float[] _frameMap = [];
     private double _blurredFractionSum;
@@ -35,16 +44,15 @@ internal sealed class VideoJobOutputs : IDisposable
         _zones = settings.Overlay.ZoneGrid ? new FocusAssist() : null;
         try
         {
-            VideoJob.CreateParentDirectory(settings.OutputVideo);
-            if (settings.MapsDirectory is not null)
+            if (settings.StatsJsonPath is not null)
             {
-                Directory.CreateDirectory(settings.MapsDirectory);
+                ProbeWritable(settings.StatsJsonPath);
             }
 
             if (settings.CsvPath is not null)
             {
                 VideoJob.CreateParentDirectory(settings.CsvPath);
-                _csv = new StreamWriter(settings.CsvPath, append: false);
+                _csv = new StreamWriter(settings.CsvPath, append: false) { AutoFlush = true };
                 _csv.WriteLine(CsvHeader);
             }
 
@@ -53,6 +61,16 @@ internal sealed class VideoJobOutputs : IDisposable
                 VideoJob.CreateParentDirectory(settings.FrameMetadataPath);
                 _metadata = new FrameMetadataWriter(settings.FrameMetadataPath);
             }
+
+            if (settings.MapsDirectory is not null)
+            {
+                Directory.CreateDirectory(settings.MapsDirectory);
+                _partialMap = Path.Combine(settings.MapsDirectory, PartialMapName);
+            }
+
+            // Created now to fail early; ffmpeg writes it from the first frame (its size), or it is removed after a run without frames.
+            VideoJob.CreateParentDirectory(settings.OutputVideo);
+            File.Create(settings.OutputVideo).Dispose();
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -63,7 +81,14 @@ internal sealed class VideoJobOutputs : IDisposable
         }
     }
 
-    public long FramesWritten { get; private set; }
+    /// <summary>Frames in the finished overlay video; null when writing it failed (then it holds an unknown part).</summary>
+    public long? FramesWritten => VideoError is null ? _video?.FramesWritten ?? 0 : null;
+
+    /// <summary>Why the overlay video is incomplete; null when it is fine.</summary>
+    public string? VideoError { get; private set; }
+
+    /// <summary>Frames handed to every output.</summary>
+    public long Frames => _frames;
 
     public double MeanBlurredFraction => _frames == 0 ? 0 : _blurredFractionSum / _frames;
 
@@ -81,14 +106,22 @@ internal sealed class VideoJobOutputs : IDisposable
         _composer.Compose(_overlay, frame.Width, frame.Height, frame.Stride, map.Values, map.Width, map.Height,
             _zones is null ? default : _zones.ZoneScores, _zones?.Options.GridColumns ?? 0, _settings.Overlay);
 
-        _video!.WriteFrame(_overlay, frame.Stride);
-        FramesWritten++;
+        try
+        {
+            _video!.WriteFrame(_overlay, frame.Stride);
+        }
+        catch (VideoJobException ex)
+        {
+            VideoError = ex.Message;
+            throw;
+        }
 
-        if (_settings.MapsDirectory is not null)
+        if (_partialMap is not null)
         {
             map.ResizeTo(_frameMap, frame.Width, frame.Height);
-            var name = Path.Combine(_settings.MapsDirectory, result.SequenceNumber.ToString("D6", CultureInfo.InvariantCulture) + ".png");
-            ImageFile.WriteMap(name, _frameMap.AsSpan(0, frame.Width * frame.Height), frame.Width, frame.Height);
+            var name = Path.Combine(_settings.MapsDirectory!, result.SequenceNumber.ToString("D6", CultureInfo.InvariantCulture) + ".png");
+            ImageFile.WriteMap(_partialMap, _frameMap.AsSpan(0, frame.Width * frame.Height), frame.Width, frame.Height);
+            File.Move(_partialMap, name, overwrite: true);
         }
 
         if (_csv is not null)
@@ -105,12 +138,43 @@ internal sealed class VideoJobOutputs : IDisposable
         _metadata?.Write(result, blurredFraction);
     }
 
-    /// <summary>Finishes the video file and the frame metadata and flushes the CSV.</summary>
+    /// <summary>
+    /// Finishes the video file and the frame metadata and flushes the CSV. A video that could not be finished is
+    /// recorded in <see cref="VideoError"/> (and thrown by <see cref="ThrowIfVideoFailed"/>); an empty run leaves no
+    /// video file.
+    /// </summary>
     public void Complete()
     {
-        _video?.Dispose();
+        try
+        {
+            _video?.Complete();
+        }
+        catch (VideoJobException ex)
+        {
+            VideoError ??= ex.Message;
+        }
+
+        if (_video is null)
+        {
+            File.Delete(_settings.OutputVideo);
+        }
+
+        if (_partialMap is not null)
+        {
+            File.Delete(_partialMap);
+        }
+
         _metadata?.Dispose();
         _csv?.Flush();
+    }
+
+    /// <exception cref="VideoJobException">The overlay video is incomplete.</exception>
+    public void ThrowIfVideoFailed()
+    {
+        if (VideoError is not null)
+        {
+            throw new VideoJobException(VideoError);
+        }
     }
 
     public void Dispose()
@@ -119,6 +183,21 @@ internal sealed class VideoJobOutputs : IDisposable
         _metadata?.Dispose();
         _csv?.Dispose();
         _composer.Dispose();
+    }
+
+    /// <summary>Fails now if <paramref name="path"/> cannot be written at the end; leaves no new file behind.</summary>
+    private static void ProbeWritable(string path)
+    {
+        VideoJob.CreateParentDirectory(path);
+        var existed = File.Exists(path);
+        using (new FileStream(path, FileMode.OpenOrCreate, FileAccess.Write))
+        {
+        }
+
+        if (!existed)
+        {
+            File.Delete(path);
+        }
     }
 
     private void EnsureBuffers(int width, int height)
@@ -134,15 +213,7 @@ internal sealed class VideoJobOutputs : IDisposable
             return;
         }
 
-        var fourCC = Path.GetExtension(_settings.OutputVideo).Equals(".avi", StringComparison.OrdinalIgnoreCase) ? "MJPG" : "mp4v";
-        try
-        {
-            _video = new VideoWriter(_settings.OutputVideo, fourCC, _framesPerSecond, width, height);
-        }
-        catch (BlurVideoNativeException ex)
-        {
-            throw new VideoJobException($"Cannot write the video '{_settings.OutputVideo}': {ex.Message}", ex);
-        }
+        _video = new OverlayVideoWriter(_settings.OutputVideo, _framesPerSecond, width, height);
 
         _overlay = GC.AllocateUninitializedArray<byte>(width * height * 3, pinned: true);
         if (_settings.MapsDirectory is not null)

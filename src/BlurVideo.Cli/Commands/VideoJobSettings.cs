@@ -57,7 +57,8 @@ internal sealed record VideoJobSettings
 /// <summary>The figures of a finished run.</summary>
 internal sealed record VideoJobOutcome(
     PipelineStatisticsSnapshot Statistics,
-    long FramesWritten,
+    long? FramesWritten,
+    long FramesSkipped,
     double MeanBlurredFraction,
     bool Interrupted,
     string ModelName);

@@ -8,10 +8,24 @@ namespace BlurVideo.Cli.Commands;
 internal static class VideoJobStatistics
 {
     public static void Write(
-        VideoJobSettings settings, BlurDetector detector, bool live, PipelineStatisticsSnapshot statistics, VideoJobOutputs outputs, bool interrupted)
+        VideoJobSettings settings, BlurDetector detector, bool live, PipelineStatisticsSnapshot statistics, VideoJobOutputs outputs, bool interrupted, long framesSkipped)
     {
-        VideoJob.CreateParentDirectory(settings.StatsJsonPath!);
-        using var stream = File.Create(settings.StatsJsonPath!);
+        // Written under a temporary name and renamed: a stop never leaves a torn JSON.
+        var path = settings.StatsJsonPath!;
+        var partial = path + ".partial";
+        VideoJob.CreateParentDirectory(path);
+        using (var stream = File.Create(partial))
+        {
+            Write(stream, settings, detector, live, statistics, outputs, interrupted, framesSkipped);
+        }
+
+        File.Move(partial, path, overwrite: true);
+    }
+
+    private static void Write(
+        Stream stream, VideoJobSettings settings, BlurDetector detector, bool live, PipelineStatisticsSnapshot statistics, VideoJobOutputs outputs,
+        bool interrupted, long framesSkipped)
+    {
         using var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true });
         json.WriteStartObject();
         json.WriteString("input", settings.Input);
@@ -32,9 +46,19 @@ internal static class VideoJobStatistics
         json.WriteNumber("smoothing_strength", settings.Smoothing.Enabled ? settings.Smoothing.Strength : 0);
         json.WriteBoolean("interrupted", interrupted);
         json.WriteNumber("frames_in", statistics.FramesIn);
+        json.WriteNumber("frames_skipped", framesSkipped);
         json.WriteNumber("frames_processed", statistics.FramesProcessed);
         json.WriteNumber("frames_out", statistics.FramesOut);
-        json.WriteNumber("frames_written", outputs.FramesWritten);
+        if (outputs.FramesWritten is { } written)
+        {
+            json.WriteNumber("frames_written", written);
+        }
+        else
+        {
+            json.WriteNull("frames_written");
+            json.WriteString("video_error", outputs.VideoError);
+        }
+
         json.WriteStartObject("dropped");
         json.WriteNumber("queue_full", statistics.Dropped.GetValueOrDefault(FrameDropReason.QueueFull));
         json.WriteNumber("over_budget", statistics.Dropped.GetValueOrDefault(FrameDropReason.OverBudget));

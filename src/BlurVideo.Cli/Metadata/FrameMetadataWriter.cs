@@ -58,7 +58,7 @@ internal sealed class FrameMetadataWriter : IDisposable
         }
         else
         {
-            _csv = new StreamWriter(_stream, new UTF8Encoding(false));
+            _csv = new StreamWriter(_stream, new UTF8Encoding(false)) { AutoFlush = true }; // whole records survive a hard kill
         }
     }
 

@@ -16,6 +16,8 @@ internal sealed class PacedFrameSource : IFrameSource
         _pace = new PeriodicTimer(TimeSpan.FromSeconds(1.0 / framesPerSecond));
     }
 
+    public IFrameSource Inner => _inner;
+
     public string Description => _inner.Description;
 
     public bool IsLive => true;

@@ -12,7 +12,7 @@ internal static class CliRun
 
     public static async Task<(int ExitCode, string Output, string Error)> InvokeAsync(params string[] args)
     {
-        var root = new RootCommand { VideoCommand.Create(), DemoCommand.Create(), MonitorCommand.Create(), ReportCommand.Create() };
+        var root = new RootCommand { DetectCommand.Create(), VideoCommand.Create(), DemoCommand.Create(), MonitorCommand.Create(), ReportCommand.Create() };
         using var output = new StringWriter();
         using var error = new StringWriter();
         var exitCode = await root.Parse(args).InvokeAsync(new InvocationConfiguration { Output = output, Error = error });

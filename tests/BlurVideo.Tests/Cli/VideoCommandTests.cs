@@ -148,7 +148,8 @@ public class VideoCommandTests
         var stats = Path.Combine(_folder, "stats.json");
 
         var (exitCode, _, error) = await CliRun.InvokeAsync(
-            "video", "synthetic", "--live", "--duration", "1.5", "-o", Path.Combine(_folder, "out.mp4"),
+            // Long enough for frames to come out within the live budget on a loaded machine: a run without any is an error.
+            "video", "synthetic", "--live", "--duration", "3", "-o", Path.Combine(_folder, "out.mp4"),
             "--stats-json", stats, "--model", CliRun.TinyModel);
 
         Assert.That(exitCode, Is.EqualTo(ExitCodes.Success), error);
@@ -157,7 +158,7 @@ public class VideoCommandTests
         Assert.That(statistics.GetProperty("interrupted").GetBoolean(), Is.False);
         Assert.That(statistics.GetProperty("frames_out").GetInt64(), Is.LessThanOrEqualTo(statistics.GetProperty("frames_in").GetInt64()));
         // The synthetic source is endless: only the duration ends the run (its clock starts before the first frame).
-        Assert.That(statistics.GetProperty("elapsed_s").GetDouble(), Is.InRange(0.5, 5.0));
+        Assert.That(statistics.GetProperty("elapsed_s").GetDouble(), Is.InRange(0.5, 8.0));
     }
 
     [Test]

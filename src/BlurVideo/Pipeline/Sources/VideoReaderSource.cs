@@ -10,6 +10,8 @@ namespace BlurVideo.Pipeline.Sources;
 /// </summary>
 /// <remarks>
 /// <para>Reads block in native code until a frame is available (live sources: up to the read timeout).
+/// A file's undecodable frames (a damaged middle) are skipped and counted in <see cref="FramesSkipped"/>: each
+/// failed read before the announced frame count is one frame, and reading goes on where FFmpeg resynchronises.
 /// Files that end earlier than their container announces (a truncated or damaged file) end with a
 /// <see cref="FrameSourceException"/> after the intact frames, so damage is never mistaken for the end.</para>
 /// <para>Owns its native handle until <see cref="DisposeAsync"/>; <see cref="ReopenAsync"/> replaces it.</para>
@@ -59,6 +61,9 @@ public sealed class VideoReaderSource : IFrameSource
     /// <summary>Frames announced by the container; null for live sources or when unknown.</summary>
     public long? FrameCount => Reader.FrameCount;
 
+    /// <summary>Frames of a file that could not be decoded and were skipped (their indexes are not delivered).</summary>
+    public long FramesSkipped { get; private set; }
+
     /// <summary>The pool of the current frame size (its <see cref="FramePool.Outstanding"/> count shows leaks).</summary>
     internal FramePool Pool => _pool;
 
@@ -76,16 +81,25 @@ public sealed class VideoReaderSource : IFrameSource
         var frame = _pool.Rent();
         try
         {
-            if (!reader.TryReadFrame(frame.Pixels, frame.Stride, out var info))
+            VideoFrameInfo info;
+            long failedReads = 0;
+            while (!reader.TryReadFrame(frame.Pixels, frame.Stride, out info))
             {
-                frame.Dispose();
-                _ended = true;
-                ThrowIfTruncated(reader);
-                return ValueTask.FromResult<VideoFrame?>(null);
+                failedReads++;
+                if (!MayBeDamage(reader, failedReads))
+                {
+                    frame.Dispose();
+                    _ended = true;
+                    ThrowIfTruncated(reader);
+                    return ValueTask.FromResult<VideoFrame?>(null);
+                }
             }
 
+            // Failed reads followed by a frame were undecodable frames, not the end.
+            FramesSkipped += failedReads;
             frame.MarkCaptured();
-            frame.SequenceNumber = _delivered++;
+            frame.SequenceNumber = _delivered + FramesSkipped;
+            _delivered++;
             frame.SourceTimestamp = info.Timestamp;
             _deliveredSinceOpen++;
             return ValueTask.FromResult<VideoFrame?>(frame);
@@ -136,6 +150,11 @@ public sealed class VideoReaderSource : IFrameSource
         }
     }
 
+    /// <summary>Whether a failed read may be an undecodable frame rather than the end: frames are still due.</summary>
+    private bool MayBeDamage(VideoReader reader, long failedReads) =>
+        !reader.IsLive && reader.Kind == VideoSourceKind.File && reader.FrameCount is { } announced
+        && _deliveredSinceOpen + FramesSkipped + failedReads < announced;
+
     private void ThrowIfTruncated(VideoReader reader)
     {
         // Containers announce their frame count; a few frames of slack absorb estimates from the duration.
@@ -145,7 +164,7 @@ public sealed class VideoReaderSource : IFrameSource
         }
 
         var slack = Math.Max(2, announced / 50);
-        if (_deliveredSinceOpen < announced - slack)
+        if (_deliveredSinceOpen + FramesSkipped < announced - slack)
         {
             throw new FrameSourceException(
                 $"'{_uri}' ended after {_deliveredSinceOpen} of the {announced} frames its container announces: the file is truncated or damaged.")
