@@ -12,6 +12,8 @@ internal sealed record JobResult
     /// <summary>The name of the marker file in a job's output folder.</summary>
     public const string FileName = "job.json";
 
+    private const string PublishedMarker = ".published";
+
     [JsonPropertyName("job_id")]
     public required string JobId { get; init; }
 
@@ -58,6 +60,25 @@ internal sealed record JobResult
 
     [JsonPropertyName("error")]
     public string? Error { get; init; }
+
+    /// <summary>
+    /// Whether the result of the job in <paramref name="outputDirectory"/> was published: a delivery of a finished job
+    /// publishes it only if not, so that a result is lost neither when its worker dies between the rename and the
+    /// publication, nor doubled by every duplicate delivery.
+    /// </summary>
+    public static bool IsPublished(string outputDirectory) => File.Exists(Path.Combine(outputDirectory, PublishedMarker));
+
+    public static void MarkPublished(string outputDirectory)
+    {
+        try
+        {
+            File.WriteAllBytes(Path.Combine(outputDirectory, PublishedMarker), []);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // A later duplicate delivery publishes the result again; consumers key results by job id.
+        }
+    }
 
     public byte[] ToBytes() => JsonSerializer.SerializeToUtf8Bytes(this, QueueJob.Json);
 

@@ -141,12 +141,12 @@ internal sealed class QueueWorker : IDisposable
                 case JobOutcome.Done:
                     Interlocked.Increment(ref _done);
                     await _log.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"worker: done {name} ({job.JobId}) in {result.RunSeconds:F1} s: {result.Segments.Count} segment(s).")).ConfigureAwait(false);
-                    await SettleAsync(delivery, () => PublishAsync(QueueTopology.Results, result.Status, result.ToBytes(), job.JobId, null)).ConfigureAwait(false);
+                    await SettleAsync(delivery, () => PublishResultAsync(result)).ConfigureAwait(false);
                     break;
                 case JobOutcome.AlreadyDone:
-                    // A delivery sent again may come from a worker that died after the rename and before publishing the result.
+                    // The run that made the output may have ended (killed, broker gone) before its result was published.
                     await _log.WriteLineAsync($"worker: {name} ({job.JobId}) is already done; acknowledged without redoing it.").ConfigureAwait(false);
-                    await SettleAsync(delivery, delivery.Redelivered ? () => PublishAsync(QueueTopology.Results, result.Status, result.ToBytes(), job.JobId, null) : null).ConfigureAwait(false);
+                    await SettleAsync(delivery, JobResult.IsPublished(result.OutputDirectory) ? null : () => PublishResultAsync(result)).ConfigureAwait(false);
                     break;
                 default:
                     await FailAsync(delivery, job, body, attempt, result).ConfigureAwait(false);
@@ -156,6 +156,12 @@ internal sealed class QueueWorker : IDisposable
         catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
         {
             await _log.WriteLineAsync($"worker: stopping; {name} ({job.JobId}) goes back to the queue.").ConfigureAwait(false);
+            await SettleAsync(delivery, null, requeue: true).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Never leave a delivery unsettled on a live channel: it would hold this worker's prefetch for good.
+            await _log.WriteLineAsync($"worker: {name} ({job.JobId}): {ex.GetType().Name}: {ex.Message}; handed back to the queue.").ConfigureAwait(false);
             await SettleAsync(delivery, null, requeue: true).ConfigureAwait(false);
         }
         finally
@@ -186,39 +192,72 @@ internal sealed class QueueWorker : IDisposable
     }
 
     /// <summary>
-    /// Publishes what the delivery led to (confirmed by the broker), then acknowledges it; or hands it back. When the
-    /// broker is gone the delivery is left alone: the broker sends it again after the restart.
+    /// Publishes what the delivery led to (confirmed by the broker), then acknowledges it; or hands it back. While the
+    /// connection is down (a broker restart) it tries again until the connection is recovered: an acknowledgement for a
+    /// delivery of the lost connection is then dropped by the client, and the broker sends that delivery again.
     /// </summary>
     private async Task SettleAsync(BasicDeliverEventArgs delivery, Func<Task>? publish, bool requeue = false)
     {
-        try
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(10);
+        var reported = false;
+        while (true)
         {
-            if (publish is not null)
-            {
-                await publish().ConfigureAwait(false);
-            }
-
-            await _acks.WaitAsync(CancellationToken.None).ConfigureAwait(false);
             try
             {
-                if (requeue)
+                if (publish is not null)
                 {
-                    await _jobs.BasicNackAsync(delivery.DeliveryTag, multiple: false, requeue: true, CancellationToken.None).ConfigureAwait(false);
+                    await publish().ConfigureAwait(false);
+                    publish = null;
                 }
-                else
+
+                await _acks.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+                try
                 {
-                    await _jobs.BasicAckAsync(delivery.DeliveryTag, multiple: false, CancellationToken.None).ConfigureAwait(false);
+                    if (requeue)
+                    {
+                        await _jobs.BasicNackAsync(delivery.DeliveryTag, multiple: false, requeue: true, CancellationToken.None).ConfigureAwait(false);
+                    }
+                    else
+                    {
+                        await _jobs.BasicAckAsync(delivery.DeliveryTag, multiple: false, CancellationToken.None).ConfigureAwait(false);
+                    }
                 }
+                finally
+                {
+                    _acks.Release();
+                }
+
+                return;
             }
-            finally
+            catch (Exception ex) when (IsBrokerTrouble(ex))
             {
-                _acks.Release();
+                if (DateTime.UtcNow > deadline || (_stopping.IsCancellationRequested && reported))
+                {
+                    // The delivery stays unacknowledged; the broker sends it again when this connection ends.
+                    await _log.WriteLineAsync($"worker: could not settle a delivery ({ex.Message}); giving up on it.").ConfigureAwait(false);
+                    return;
+                }
+
+                if (!reported)
+                {
+                    await _log.WriteLineAsync($"worker: could not settle a delivery yet ({ex.Message}); trying again.").ConfigureAwait(false);
+                    reported = true;
+                }
+
+                await Task.Delay(TimeSpan.FromSeconds(1), CancellationToken.None).ConfigureAwait(false);
             }
         }
-        catch (Exception ex) when (ex is AlreadyClosedException or OperationInterruptedException or PublishException or IOException or TimeoutException)
-        {
-            await _log.WriteLineAsync($"worker: could not settle a delivery ({ex.Message}); the broker will deliver it again.").ConfigureAwait(false);
-        }
+    }
+
+    private static bool IsBrokerTrouble(Exception exception) =>
+        exception is AlreadyClosedException or OperationInterruptedException or PublishException or IOException or TimeoutException
+            or OperationCanceledException;
+
+    /// <summary>Publishes a done job's result and marks it published in its output folder.</summary>
+    private async Task PublishResultAsync(JobResult result)
+    {
+        await PublishAsync(QueueTopology.Results, result.Status, result.ToBytes(), result.JobId, null).ConfigureAwait(false);
+        JobResult.MarkPublished(result.OutputDirectory);
     }
 
     private async Task PublishAsync(string exchange, string routingKey, byte[] body, string? messageId, IDictionary<string, object?>? headers)
