@@ -1,9 +1,6 @@
 using System.CommandLine;
-using System.CommandLine.Parsing;
 using System.Globalization;
 using BlurVideo.Cli.Report;
-using BlurVideo.Focus;
-using BlurVideo.Inference;
 using Spectre.Console;
 
 namespace BlurVideo.Cli.Commands;
