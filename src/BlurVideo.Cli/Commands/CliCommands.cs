@@ -15,5 +15,7 @@ internal static class CliCommands
         ReportCommand.Create(),
         InfoCommand.Create(),
         MonitorCommand.Create(),
+        QueueCommand.Create(),
+        WorkerCommand.Create(),
     ];
 }
