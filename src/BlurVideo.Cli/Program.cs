@@ -7,4 +7,4 @@ foreach (var command in CliCommands.Create())
     root.Subcommands.Add(command);
 }
 
-return await root.Parse(args).InvokeAsync();
+return await CliFailures.InvokeAsync(root, args);

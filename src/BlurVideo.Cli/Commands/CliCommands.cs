@@ -15,5 +15,6 @@ internal static class CliCommands
         ReportCommand.Create(),
         InfoCommand.Create(),
         MonitorCommand.Create(),
+        SoakCommand.Create(),
     ];
 }

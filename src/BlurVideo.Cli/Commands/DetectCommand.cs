@@ -70,10 +70,9 @@ internal static class DetectCommand
                 Directory.CreateDirectory(Path.Combine(request.OutputDirectory, "overlays"));
             }
         }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        catch (Exception exception) when (CliFailures.IsExpected(exception))
         {
-            error.WriteLine($"blurvideo detect: {exception.Message}");
-            return ExitCodes.Failure;
+            return CliFailures.Report(error, "detect", exception);
         }
 
         BlurDetector detector;
@@ -83,8 +82,7 @@ internal static class DetectCommand
         }
         catch (Exception exception) when (CliFailures.IsExpected(exception))
         {
-            error.WriteLine($"blurvideo detect: {exception.Message}");
-            return ExitCodes.Failure;
+            return CliFailures.Report(error, "detect", exception);
         }
 
         using (detector)
@@ -200,7 +198,7 @@ internal static class DetectCommand
                 return string.Create(CultureInfo.InvariantCulture,
                     $"{Path.GetFileName(imagePath)}: {width}x{height}, blurred {figures.BlurredFraction:P0}, centre sharpness {figures.RegionOfInterestSharpness:F2}, {seconds * 1000:F0} ms");
             }
-            catch (Exception exception) when (exception is BlurVideoNativeException or IOException or UnauthorizedAccessException)
+            catch (Exception exception) when (CliFailures.IsExpected(exception))
             {
                 Failures.Add(new Failure(imagePath, exception.Message));
                 return $"{Path.GetFileName(imagePath)}: skipped ({exception.Message})";
