@@ -182,8 +182,9 @@ internal static class SoakCommand
 
     /// <summary>
     /// The synthetic source presented as live (the pipeline applies its live policy: drop-oldest, budget), delivering two
-    /// frames per result taken (after <paramref name="ahead"/> at the start): a camera twice as fast as the pipeline, so that
-    /// about one frame in two is dropped all along, without the capture task spending the machine on frames nobody sees.
+    /// frames per result taken (after <paramref name="ahead"/> at the start, and at least one per 100 ms): a camera twice as
+    /// fast as the pipeline, so that about one frame in two is dropped all along, without the capture task spending the
+    /// machine on frames nobody sees.
     /// </summary>
     private sealed class LiveSource(SyntheticFocusPullSource inner, int ahead) : IFrameSource, IDisposable
     {
@@ -205,7 +206,9 @@ internal static class SoakCommand
 
         public async ValueTask<VideoFrame?> ReadFrameAsync(CancellationToken cancellationToken)
         {
-            await _credits.WaitAsync(cancellationToken).ConfigureAwait(false);
+            // A camera does not wait for ever: when every frame in flight was dropped (over budget on a starved machine)
+            // no result will return a credit, so a frame is delivered after 100 ms anyway.
+            await _credits.WaitAsync(TimeSpan.FromMilliseconds(100), cancellationToken).ConfigureAwait(false);
             return await inner.ReadFrameAsync(cancellationToken).ConfigureAwait(false);
         }
 
