@@ -5,6 +5,7 @@
 //   dotnet run -c Release --project samples/FocusMonitor -- <video file | camera index | URL | synthetic> [model]
 //
 // The model is a shipped model's name (default defusionnet-s) or a path to an .onnx with its card beside it.
+using BlurVideo;
 using BlurVideo.Focus;
 using BlurVideo.Inference;
 using BlurVideo.Measurement;
@@ -59,7 +60,7 @@ catch (OperationCanceledException)
 {
     return 130;
 }
-catch (Exception error) when (error is FrameSourceException or ModelNotFoundException or IOException)
+catch (Exception error) when (error is BlurVideoException or IOException or UnauthorizedAccessException)
 {
     Console.Error.WriteLine($"FocusMonitor: {error.Message}");
     return 1;

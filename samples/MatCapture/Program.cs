@@ -6,6 +6,7 @@
 //
 // Without an input it writes the synthetic focus-pull clip (100 frames, or --frames) to a temporary mp4 and captures that.
 using System.Globalization;
+using BlurVideo;
 using BlurVideo.Focus;
 using BlurVideo.Inference;
 using BlurVideo.Measurement;
@@ -93,7 +94,8 @@ try
         $"{statistics.FramesOut} frames, {statistics.FramesPerSecond:F1} fps, latency p50 {statistics.Latency.P50Ms:F0} ms"));
     return 0;
 }
-catch (Exception error) when (error is ModelNotFoundException or OnnxRuntimeException or FrameSourceException or IOException)
+// The SDK's failures are one family; OnnxRuntimeException comes from the sample's own InferenceSession.
+catch (Exception error) when (error is BlurVideoException or OnnxRuntimeException or IOException or UnauthorizedAccessException)
 {
     Console.Error.WriteLine($"MatCapture: {error.Message}");
     return 1;

@@ -23,7 +23,7 @@ try
     Console.WriteLine($"{Path.GetFileName(args[0])}: blurred fraction {map.BlurredFraction():F3} ({map.Width}x{map.Height} map, model {detector.Model.Name}, {detector.ActiveProvider})");
     return 0;
 }
-catch (BlurVideo.BlurVideoNativeException ex)
+catch (Exception ex) when (ex is BlurVideo.BlurVideoException or IOException or UnauthorizedAccessException)
 {
     Console.Error.WriteLine($"PackageConsumer: {ex.Message}");
     return 1;

@@ -8,7 +8,7 @@ foreach (var command in CliCommands.Create())
 }
 
 using var signals = new CliSignals();
-var exitCode = signals.ExitCodeFor(await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null }, signals.Token));
+var exitCode = signals.ExitCodeFor(await CliFailures.InvokeAsync(root, args, cancellationToken: signals.Token));
 if (AbandonedCalls.Any)
 {
     AbandonedCalls.ExitNow(exitCode); // a stalled native read or open is still running: no teardown under it

@@ -17,5 +17,6 @@ internal static class CliCommands
         MonitorCommand.Create(),
         QueueCommand.Create(),
         WorkerCommand.Create(),
+        SoakCommand.Create(),
     ];
 }

@@ -88,7 +88,7 @@ internal static class DemoCommand
                       + "The build copies the repository's models/ next to the command; check that models/ holds it.";
             return false;
         }
-        catch (ModelNotFoundException ex)
+        catch (Exception ex) when (CliFailures.IsExpected(ex))
         {
             failure = ex.Message;
             return false;

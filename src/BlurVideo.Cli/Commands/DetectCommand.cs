@@ -73,10 +73,9 @@ internal static class DetectCommand
                 Directory.CreateDirectory(Path.Combine(request.OutputDirectory, "overlays"));
             }
         }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or VideoJobException)
+        catch (Exception exception) when (CliFailures.IsExpected(exception))
         {
-            error.WriteLine($"blurvideo detect: {exception.Message}");
-            return ExitCodes.Failure;
+            return CliFailures.Report(error, "detect", exception);
         }
 
         BlurDetector detector;
@@ -86,8 +85,7 @@ internal static class DetectCommand
         }
         catch (Exception exception) when (CliFailures.IsExpected(exception))
         {
-            error.WriteLine($"blurvideo detect: {exception.Message}");
-            return ExitCodes.Failure;
+            return CliFailures.Report(error, "detect", exception);
         }
 
         using (detector)
@@ -256,7 +254,7 @@ internal static class DetectCommand
                 return string.Create(CultureInfo.InvariantCulture,
                     $"{Path.GetFileName(imagePath)}: {width}x{height}, blurred {figures.BlurredFraction:P0}, centre sharpness {figures.RegionOfInterestSharpness:F2}, {seconds * 1000:F0} ms");
             }
-            catch (Exception exception) when (exception is BlurVideoNativeException or IOException or UnauthorizedAccessException)
+            catch (Exception exception) when (CliFailures.IsExpected(exception))
             {
                 Failures.Add(new Failure(imagePath, exception.Message));
                 return $"{Path.GetFileName(imagePath)}: skipped ({exception.Message})";

@@ -137,8 +137,7 @@ internal static class EvalCommand
             }
             catch (Exception exception) when (CliFailures.IsExpected(exception))
             {
-                error.WriteLine($"blurvideo eval: {exception.Message}");
-                return ExitCodes.Failure;
+                return CliFailures.Report(error, "eval", exception);
             }
         });
         return command;

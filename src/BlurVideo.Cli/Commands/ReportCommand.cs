@@ -58,8 +58,7 @@ internal static class ReportCommand
         }
         catch (Exception ex) when (CliFailures.IsExpected(ex))
         {
-            await error.WriteLineAsync($"blurvideo report: {ex.Message}").ConfigureAwait(false);
-            return ExitCodes.Failure;
+            return CliFailures.Report(error, "report", ex);
         }
     }
 }

@@ -165,8 +165,7 @@ internal static class SmoothingReportCommand
         }
         catch (Exception ex) when (CliFailures.IsExpected(ex))
         {
-            await error.WriteLineAsync($"blurvideo smoothing-report: {ex.Message}").ConfigureAwait(false);
-            return ExitCodes.Failure;
+            return CliFailures.Report(error, "smoothing-report", ex);
         }
     }
 

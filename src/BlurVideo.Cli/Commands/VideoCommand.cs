@@ -152,8 +152,7 @@ internal static class VideoCommand
         }
         catch (Exception ex) when (CliFailures.IsExpected(ex))
         {
-            await error.WriteLineAsync($"blurvideo {commandName}: {ex.Message}").ConfigureAwait(false);
-            return ExitCodes.Failure;
+            return CliFailures.Report(error, commandName, ex);
         }
     }
 

@@ -64,7 +64,7 @@ internal sealed record VideoJobOutcome(
     string ModelName);
 
 /// <summary>A user-facing failure of a run (missing input, unopenable source, unusable output): one clear line.</summary>
-internal sealed class VideoJobException : Exception
+internal sealed class VideoJobException : BlurVideoException
 {
     public VideoJobException()
     {

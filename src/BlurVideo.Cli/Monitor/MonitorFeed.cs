@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using BlurVideo.Cli.Commands;
 using BlurVideo.Focus;
 using BlurVideo.Imaging;
 using BlurVideo.Pipeline;
@@ -107,7 +108,7 @@ internal sealed class MonitorFeed : IDisposable
         {
             EndReason = "stopped";
         }
-        catch (Exception ex) when (ex is FrameSourceException or BlurVideoNativeException or IOException)
+        catch (Exception ex) when (CliFailures.IsExpected(ex))
         {
             EndReason = ex.Message;
         }

@@ -138,7 +138,7 @@ internal static class ReportRunner
             File.WriteAllText(cachePath, JsonSerializer.Serialize(report, CacheJson));
             return report;
         }
-        catch (Exception ex) when (ex is FrameSourceException or BlurVideoNativeException or IOException or UnauthorizedAccessException or InvalidDataException)
+        catch (Exception ex) when (CliFailures.IsExpected(ex))
         {
             return new FileReport { File = name, Path = path, Error = ex.Message };
         }

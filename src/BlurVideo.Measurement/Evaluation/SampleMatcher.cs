@@ -63,7 +63,7 @@ public static class SampleMatcher
 }
 
 /// <summary>The files of a map (or photo) folder and a mask folder do not pair up one to one.</summary>
-public sealed class SampleMismatchException : Exception
+public sealed class SampleMismatchException : BlurVideoException
 {
     public SampleMismatchException()
         : this("The folders do not pair up.")

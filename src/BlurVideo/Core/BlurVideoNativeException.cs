@@ -5,7 +5,7 @@ namespace BlurVideo;
 /// own description (it names the native function and, for files, the path); <see cref="Status"/> tells
 /// the kind of failure. The native side is left in a consistent state: the process can go on.
 /// </summary>
-public sealed class BlurVideoNativeException : Exception
+public sealed class BlurVideoNativeException : BlurVideoException
 {
     public BlurVideoNativeException()
         : this(NativeStatus.Unknown, "The native shim reported a failure.")

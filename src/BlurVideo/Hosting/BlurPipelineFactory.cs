@@ -11,7 +11,10 @@ namespace BlurVideo.Hosting;
 /// host's <see cref="ILoggerFactory"/> and <see cref="IMeterFactory"/> (so the pipeline's meter reaches the host's
 /// metrics). Registered by <see cref="BlurVideoServiceCollectionExtensions.AddBlurVideo"/>.
 /// </summary>
-/// <remarks>Thread-safe. The pipelines are the caller's to dispose; one pipeline at a time per detector.</remarks>
+/// <remarks>
+/// Thread-safe. The pipelines are the caller's to dispose. They share the host's one detector, which runs one frame at a
+/// time: several pipelines at once each get their own frames' maps, at the combined rate of one detector.
+/// </remarks>
 public sealed class BlurPipelineFactory
 {
     private readonly BlurDetector _detector;

@@ -1,3 +1,4 @@
+using System.Globalization;
 using BlurVideo.Native;
 
 namespace BlurVideo.Imaging;
@@ -11,6 +12,9 @@ namespace BlurVideo.Imaging;
 /// </remarks>
 internal sealed class VideoWriter : IDisposable
 {
+    /// <summary>The smallest side FFmpeg's encoders (mp4v, MJPG) accept.</summary>
+    private const int MinimumSide = 2;
+
     private readonly VideoWriterHandle _handle;
 
     /// <summary>Creates (or overwrites) a video file.</summary>
@@ -24,15 +28,30 @@ internal sealed class VideoWriter : IDisposable
     /// <param name="height">Height of every frame in pixels.</param>
     /// <exception cref="BlurVideoNativeException">
     /// <see cref="NativeStatus.NotFound"/> when the directory does not exist, <see cref="NativeStatus.IOError"/>
-    /// when FFmpeg cannot create the file with that codec, <see cref="NativeStatus.InvalidArgument"/> for bad values.
+    /// when the file cannot be written (the message names the reason: a directory, no permission) or FFmpeg cannot
+    /// create it with that codec, <see cref="NativeStatus.InvalidArgument"/> for bad values, a side under 2 pixels included.
     /// </exception>
     public VideoWriter(string path, string fourCC, double framesPerSecond, int width, int height)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentNullException.ThrowIfNull(fourCC);
+        if (width is > 0 and < MinimumSide || height is > 0 and < MinimumSide)
+        {
+            throw new BlurVideoNativeException(NativeStatus.InvalidArgument, string.Create(CultureInfo.InvariantCulture,
+                $"Cannot create video '{path}': FFmpeg's encoders need frames of at least {MinimumSide}x{MinimumSide} pixels, not {width}x{height}."));
+        }
+
         NativeShim.EnsureLoaded();
-        NativeError.ThrowIfFailed(
-            NativeMethods.bv_video_writer_open(path, fourCC, framesPerSecond, width, height, out _handle));
+        try
+        {
+            NativeError.ThrowIfFailed(
+                NativeMethods.bv_video_writer_open(path, fourCC, framesPerSecond, width, height, out _handle));
+        }
+        catch (BlurVideoNativeException ex) when (ex.Status == NativeStatus.IOError && WhyNotWritable(path) is { } reason)
+        {
+            // FFmpeg reports every failure to open as one status; the shim's message then blames the codec.
+            throw new BlurVideoNativeException(NativeStatus.IOError, $"Cannot create video '{path}': {reason}");
+        }
         Path = path;
         Width = width;
         Height = height;
@@ -74,6 +93,34 @@ internal sealed class VideoWriter : IDisposable
         {
             NativeError.ThrowIfFailed(
                 NativeMethods.bv_video_writer_write(_handle, pixels, bgr.Length, Width, Height, stride));
+        }
+    }
+
+    /// <summary>Why <paramref name="path"/> cannot be written (a directory, no permission, a read-only file system), or null when it can.</summary>
+    private static string? WhyNotWritable(string path)
+    {
+        if (Directory.Exists(path))
+        {
+            return "it is a directory.";
+        }
+
+        var existed = File.Exists(path);
+        try
+        {
+            using (new FileStream(path, FileMode.OpenOrCreate, FileAccess.Write, FileShare.ReadWrite))
+            {
+            }
+
+            if (!existed)
+            {
+                File.Delete(path);
+            }
+
+            return null;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return ex.Message;
         }
     }
 

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using BlurVideo.Imaging;
 using Microsoft.Extensions.Logging;
@@ -24,9 +25,15 @@ namespace BlurVideo.Inference;
 /// <para><b>Provider</b>: <see cref="ActiveProvider"/> is what runs. CUDA requested (or <see cref="ExecutionProvider.Auto"/>)
 /// where it cannot be used falls back to the CPU (logged: a warning for CUDA, information for Auto) with <see cref="ProviderFallbackReason"/>
 /// set, unless <see cref="BlurDetectorOptions.RequireGpu"/>, which throws <see cref="GpuUnavailableException"/>.</para>
-/// <para><b>Threads</b>: use an instance from one thread at a time. <b>Lifetime</b>: owns the ONNX Runtime
-/// session, the tensors and the native preprocessor until <see cref="Dispose"/>; maps it handed out belong to
-/// their owners and stay valid after it is disposed, until they are disposed themselves.</para>
+/// <para><b>Input size</b>: a network with a fixed input shape (<see cref="FixedInputSize"/>) runs at that shape under
+/// every <see cref="InputSizePolicy"/>; the card's policy follows the model.</para>
+/// <para><b>Threads</b>: an instance may be shared. Calls are serialized: <c>Detect</c> from several threads (and
+/// several <see cref="Pipeline.BlurPipeline"/>s over one detector) run one frame at a time, each with its own
+/// result; for parallel throughput use one detector per thread or pipeline (each holds its own session and
+/// tensors). Alternating frame sizes between callers re-creates the tensors at each change. <see cref="Dispose"/>
+/// waits for a running call; calls after it throw <see cref="ObjectDisposedException"/>. <b>Lifetime</b>: owns the
+/// ONNX Runtime session, the tensors and the native preprocessor until <see cref="Dispose"/>; maps it handed out
+/// belong to their owners and stay valid after it is disposed, until they are disposed themselves.</para>
 /// </remarks>
 public sealed partial class BlurDetector : IBlurInference, IDisposable
 {
@@ -34,6 +41,8 @@ public sealed partial class BlurDetector : IBlurInference, IDisposable
 
     private static string? s_firstCudaLoadFailure;
 
+    // Held by every call that touches the tensors, the preprocessor or the session, and by Dispose.
+    private readonly Lock _gate = new();
     private readonly BlurDetectorOptions _options;
     private readonly ILogger _logger;
     private readonly InferenceSession _session;
@@ -48,9 +57,9 @@ public sealed partial class BlurDetector : IBlurInference, IDisposable
 
     /// <summary>Loads the model and creates the ONNX Runtime session.</summary>
     /// <exception cref="ModelNotFoundException">Unknown model name (the message lists the available ones) or missing file.</exception>
-    /// <exception cref="InvalidDataException">The model card is invalid.</exception>
+    /// <exception cref="InvalidModelException">The model card is invalid, ONNX Runtime cannot load the network (its
+    /// exception is the inner one), or the network lacks the input <c>image</c> [1, 3, H, W] or the output <c>blur</c>.</exception>
     /// <exception cref="GpuUnavailableException">CUDA is required and cannot be used.</exception>
-    /// <exception cref="OnnxRuntimeException">ONNX Runtime cannot load the model.</exception>
     public BlurDetector(BlurDetectorOptions? options = null)
     {
         _options = options ?? new BlurDetectorOptions();
@@ -74,8 +83,24 @@ public sealed partial class BlurDetector : IBlurInference, IDisposable
         {
             (_session, ActiveProvider, ProviderFallbackReason) = CreateSession();
         }
+        catch (OnnxRuntimeException exception)
+        {
+            _runOptions.Dispose();
+            throw new InvalidModelException($"ONNX Runtime cannot load the model '{Model.ModelPath}': {OneLine(exception.Message)}", exception);
+        }
         catch
         {
+            _runOptions.Dispose();
+            throw;
+        }
+
+        try
+        {
+            FixedInputSize = ReadFixedInputSize(_session, Model.ModelPath);
+        }
+        catch
+        {
+            _session.Dispose();
             _runOptions.Dispose();
             throw;
         }
@@ -93,6 +118,12 @@ public sealed partial class BlurDetector : IBlurInference, IDisposable
     public string? ProviderFallbackReason { get; }
 
     /// <summary>
+    /// The input size the network itself fixes (its ONNX input shape), which every frame then runs at whatever the
+    /// <see cref="BlurDetectorOptions.InputSize"/>; null when the network takes any size.
+    /// </summary>
+    public (int Width, int Height)? FixedInputSize { get; }
+
+    /// <summary>
     /// The network's input size, which is also the size of the maps, for frames of the given size
     /// (see <see cref="BlurDetectorOptions.InputSize"/>).
     /// </summary>
@@ -100,6 +131,11 @@ public sealed partial class BlurDetector : IBlurInference, IDisposable
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(frameWidth);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(frameHeight);
+        if (FixedInputSize is { } fixedSize)
+        {
+            return fixedSize;
+        }
+
         if (_options.InputSize == InputSizePolicy.ModelCard)
         {
             return (Model.InputWidth, Model.InputHeight);
@@ -117,19 +153,12 @@ public sealed partial class BlurDetector : IBlurInference, IDisposable
     /// <param name="width">Frame width.</param>
     /// <param name="height">Frame height.</param>
     /// <param name="stride">Bytes between the starts of two rows.</param>
+    /// <exception cref="BlurVideoException">ONNX Runtime failed to run the network (its exception is the inner one).</exception>
     public BlurMap Detect(ReadOnlySpan<byte> bgr, int width, int height, int stride)
     {
-        PrepareInput(bgr, width, height, stride);
-        var map = _maps!.Rent();
-        try
+        lock (_gate)
         {
-            RunInto(map);
-            return map;
-        }
-        catch
-        {
-            map.Dispose();
-            throw;
+            return DetectLocked(bgr, width, height, stride);
         }
     }
 
@@ -149,11 +178,14 @@ public sealed partial class BlurDetector : IBlurInference, IDisposable
     public unsafe BlurMap Detect(Mat image)
     {
         ArgumentNullException.ThrowIfNull(image);
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        var bgr = AsBgr(image);
-        var stride = checked((int)bgr.Step());
-        var length = checked(((bgr.Rows - 1) * stride) + (bgr.Cols * 3));
-        return Detect(new ReadOnlySpan<byte>((void*)bgr.Data, length), bgr.Cols, bgr.Rows, stride);
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            var bgr = AsBgr(image);
+            var stride = checked((int)bgr.Step());
+            var length = checked(((bgr.Rows - 1) * stride) + (bgr.Cols * 3));
+            return DetectLocked(new ReadOnlySpan<byte>((void*)bgr.Data, length), bgr.Cols, bgr.Rows, stride);
+        }
     }
 
     /// <summary>Blur map of an image file (decoded natively). The caller owns the map.</summary>
@@ -173,30 +205,78 @@ public sealed partial class BlurDetector : IBlurInference, IDisposable
         }
     }
 
-    /// <summary>Releases the session, the tensors and the preprocessor. Calling it again is a no-op.</summary>
+    /// <summary>
+    /// Releases the session, the tensors and the preprocessor, after a call running on another thread has ended.
+    /// Calling it again is a no-op.
+    /// </summary>
     public void Dispose()
     {
-        if (_disposed)
+        lock (_gate)
         {
-            return;
-        }
+            if (_disposed)
+            {
+                return;
+            }
 
-        _disposed = true;
-        _converted?.Dispose();
-        _tensors?.Dispose();
-        _preprocessor?.Dispose();
-        _session.Dispose();
-        _runOptions.Dispose();
+            _disposed = true;
+            _converted?.Dispose();
+            _tensors?.Dispose();
+            _preprocessor?.Dispose();
+            _session.Dispose();
+            _runOptions.Dispose();
+        }
     }
 
     (int Width, int Height) IBlurInference.GetMapSize(int frameWidth, int frameHeight) => GetInputSize(frameWidth, frameHeight);
 
-    void IBlurInference.Preprocess(VideoFrame frame) => PrepareInput(frame.Pixels, frame.Width, frame.Height, frame.Stride);
-
-    void IBlurInference.Infer(BlurMap destination, CancellationToken cancellationToken)
+    long IBlurInference.Run(VideoFrame frame, BlurMap destination, CancellationToken cancellationToken)
     {
-        cancellationToken.ThrowIfCancellationRequested();
-        RunInto(destination);
+        lock (_gate)
+        {
+            PrepareInput(frame.Pixels, frame.Width, frame.Height, frame.Stride);
+            var preprocessed = Stopwatch.GetTimestamp();
+            cancellationToken.ThrowIfCancellationRequested();
+            RunInto(destination);
+            return preprocessed;
+        }
+    }
+
+    /// <summary>Reads the network's input shape: null when H and W are free, the fixed size otherwise.</summary>
+    private static (int Width, int Height)? ReadFixedInputSize(InferenceSession session, string modelPath)
+    {
+        if (!session.InputMetadata.TryGetValue(TensorBinding.InputName, out var input) || !session.OutputMetadata.ContainsKey(TensorBinding.OutputName))
+        {
+            throw new InvalidModelException(
+                $"'{modelPath}' is not a blur model: it needs the input \"{TensorBinding.InputName}\" [1, 3, H, W] and the output "
+                + $"\"{TensorBinding.OutputName}\" [1, 1, H, W]; it has the inputs {string.Join(", ", session.InputMetadata.Keys)} "
+                + $"and the outputs {string.Join(", ", session.OutputMetadata.Keys)}.");
+        }
+
+        var shape = input.Dimensions;
+        if (shape.Length != 4 || shape[0] > 1 || shape[1] is > 0 and not 3 || (shape[2] > 0) != (shape[3] > 0))
+        {
+            throw new InvalidModelException(
+                $"'{modelPath}': the input \"{TensorBinding.InputName}\" has the shape [{string.Join(", ", shape)}] "
+                + "(-1 = free); it must be [1, 3, H, W] with both H and W free or both fixed.");
+        }
+
+        return shape[2] > 0 ? (shape[3], shape[2]) : null;
+    }
+
+    private BlurMap DetectLocked(ReadOnlySpan<byte> bgr, int width, int height, int stride)
+    {
+        PrepareInput(bgr, width, height, stride);
+        var map = _maps!.Rent();
+        try
+        {
+            RunInto(map);
+            return map;
+        }
+        catch
+        {
+            map.Dispose();
+            throw;
+        }
     }
 
     /// <summary>The image itself when it is BGR8, otherwise its BGR8 conversion in <see cref="_converted"/>.</summary>
@@ -270,7 +350,17 @@ public sealed partial class BlurDetector : IBlurInference, IDisposable
                 nameof(destination));
         }
 
-        tensors.Run(_runOptions);
+        try
+        {
+            tensors.Run(_runOptions);
+        }
+        catch (OnnxRuntimeException exception)
+        {
+            throw new BlurVideoException(
+                string.Create(CultureInfo.InvariantCulture, $"Running the model '{Model.Name}' at {tensors.Width}x{tensors.Height} failed: {OneLine(exception.Message)}"),
+                exception);
+        }
+
         tensors.Output.CopyTo(destination.Values);
     }
 

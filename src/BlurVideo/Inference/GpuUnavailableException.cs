@@ -4,7 +4,7 @@ namespace BlurVideo.Inference;
 /// <see cref="BlurDetectorOptions.RequireGpu"/> was set and the CUDA execution provider could not be used
 /// (ONNX Runtime built without it, no CUDA libraries, no device, ...). The message says why.
 /// </summary>
-public sealed class GpuUnavailableException : Exception
+public sealed class GpuUnavailableException : BlurVideoException
 {
     public GpuUnavailableException()
     {

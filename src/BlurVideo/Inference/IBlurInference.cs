@@ -5,18 +5,17 @@ namespace BlurVideo.Inference;
 /// blur probabilities into a caller-provided map. <c>BlurDetector</c> implements it; tests use fakes.
 /// </summary>
 /// <remarks>
-/// The pipeline calls <see cref="Preprocess"/> then <see cref="Infer"/> for one frame at a time from a
-/// single thread, so an implementation may keep one pre-allocated input tensor between the two calls.
-/// Neither call may keep a reference to the frame or the map after it returns.
+/// One call per frame does both steps, so an implementation shared by several pipelines can keep them together
+/// (<c>BlurDetector</c> serializes its calls). The call may not keep a reference to the frame or the map after it returns.
 /// </remarks>
 internal interface IBlurInference
 {
-    /// <summary>Size of the maps <see cref="Infer"/> writes for frames of the given size.</summary>
+    /// <summary>Size of the maps <see cref="Run"/> writes for frames of the given size.</summary>
     (int Width, int Height) GetMapSize(int frameWidth, int frameHeight);
 
-    /// <summary>Converts the frame into the model input (one native call).</summary>
-    void Preprocess(VideoFrame frame);
-
-    /// <summary>Runs the model on the last preprocessed frame and writes its blur map into <paramref name="destination"/>.</summary>
-    void Infer(BlurMap destination, CancellationToken cancellationToken);
+    /// <summary>
+    /// Converts the frame into the model input, runs the model and writes its blur map into <paramref name="destination"/>.
+    /// Returns the <see cref="System.Diagnostics.Stopwatch"/> timestamp at which preprocessing ended (for the stage timings).
+    /// </summary>
+    long Run(VideoFrame frame, BlurMap destination, CancellationToken cancellationToken);
 }

@@ -9,6 +9,9 @@ namespace BlurVideo.Inference;
 /// </summary>
 public sealed class ModelCard
 {
+    /// <summary>The largest side a card's <c>input_size</c> may ask for (a 4096² input tensor alone is 200 MB).</summary>
+    internal const int MaxInputSide = 4096;
+
     private ModelCard(string name, string architecture, int inputWidth, int inputHeight, float[] mean, float[] std, string modelPath)
     {
         Name = name;
@@ -43,7 +46,7 @@ public sealed class ModelCard
 
     /// <summary>Reads the card beside <paramref name="modelPath"/> (same name, .json).</summary>
     /// <exception cref="ModelNotFoundException">The .onnx file or its card is missing.</exception>
-    /// <exception cref="InvalidDataException">The card lacks a required key or has an invalid value.</exception>
+    /// <exception cref="InvalidModelException">The card is not a JSON object, lacks a required key or has an invalid value.</exception>
     public static ModelCard ReadFor(string modelPath)
     {
         var fullPath = Path.GetFullPath(modelPath);
@@ -62,11 +65,24 @@ public sealed class ModelCard
         {
             using var document = JsonDocument.Parse(File.ReadAllText(cardPath));
             var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                var kind = root.ValueKind switch
+                {
+                    JsonValueKind.Null => "null",
+                    JsonValueKind.Array => "an array",
+                    JsonValueKind.String => "a string",
+                    JsonValueKind.Number => "a number",
+                    _ => "a boolean",
+                };
+                throw new InvalidModelException($"Model card '{cardPath}' must be a JSON object, not {kind}.");
+            }
+
             var name = root.TryGetProperty("name", out var nameValue) && nameValue.ValueKind == JsonValueKind.String
                 ? nameValue.GetString()!
                 : Path.GetFileNameWithoutExtension(fullPath);
-            var architecture = root.TryGetProperty("architecture", out var architectureValue)
-                ? architectureValue.GetString() ?? "unknown"
+            var architecture = root.TryGetProperty("architecture", out var architectureValue) && architectureValue.ValueKind == JsonValueKind.String
+                ? architectureValue.GetString()!
                 : "unknown";
             var inputSize = ReadNumbers(root, "input_size", 2, cardPath);
             var height = ToSide(inputSize[0], cardPath);
@@ -75,14 +91,14 @@ public sealed class ModelCard
             var std = ReadNumbers(root, "std", 3, cardPath);
             if (std.Any(value => !(value > 0f)))
             {
-                throw new InvalidDataException($"Model card '{cardPath}': every \"std\" value must be positive.");
+                throw new InvalidModelException($"Model card '{cardPath}': every \"std\" value must be positive.");
             }
 
             return new ModelCard(name, architecture, width, height, mean, std, fullPath);
         }
         catch (JsonException exception)
         {
-            throw new InvalidDataException($"Model card '{cardPath}' is not valid JSON: {exception.Message}", exception);
+            throw new InvalidModelException($"Model card '{cardPath}' is not valid JSON: {exception.Message}", exception);
         }
     }
 
@@ -90,7 +106,7 @@ public sealed class ModelCard
     {
         if (!root.TryGetProperty(key, out var array) || array.ValueKind != JsonValueKind.Array || array.GetArrayLength() != count)
         {
-            throw new InvalidDataException($"Model card '{cardPath}' needs \"{key}\" as an array of {count} numbers.");
+            throw new InvalidModelException($"Model card '{cardPath}' needs \"{key}\" as an array of {count} numbers.");
         }
 
         var values = new float[count];
@@ -99,10 +115,15 @@ public sealed class ModelCard
         {
             if (item.ValueKind != JsonValueKind.Number)
             {
-                throw new InvalidDataException($"Model card '{cardPath}': \"{key}\" must hold numbers only.");
+                throw new InvalidModelException($"Model card '{cardPath}': \"{key}\" must hold numbers only.");
             }
 
-            values[index++] = item.GetSingle();
+            if (!item.TryGetSingle(out var value) || !float.IsFinite(value))
+            {
+                throw new InvalidModelException($"Model card '{cardPath}': \"{key}\" holds a number out of range.");
+            }
+
+            values[index++] = value;
         }
 
         return values;
@@ -112,8 +133,14 @@ public sealed class ModelCard
     {
         if (value < 32 || value % 32 != 0)
         {
-            throw new InvalidDataException(string.Create(
+            throw new InvalidModelException(string.Create(
                 CultureInfo.InvariantCulture, $"Model card '{cardPath}': \"input_size\" sides must be multiples of 32, not {value}."));
+        }
+
+        if (value > MaxInputSide)
+        {
+            throw new InvalidModelException(string.Create(
+                CultureInfo.InvariantCulture, $"Model card '{cardPath}': \"input_size\" side {value} is larger than {MaxInputSide}."));
         }
 
         return (int)value;

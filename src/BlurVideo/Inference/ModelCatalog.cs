@@ -67,7 +67,7 @@ public static class ModelCatalog
     /// looked up in <paramref name="modelsDirectory"/> (null = <see cref="FindModelsDirectory"/>).
     /// </summary>
     /// <exception cref="ModelNotFoundException">No such model; the message lists the available ones.</exception>
-    /// <exception cref="InvalidDataException">The model's card is invalid.</exception>
+    /// <exception cref="InvalidModelException">The model's card is invalid.</exception>
     public static ModelCard Resolve(string model, string? modelsDirectory = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(model);

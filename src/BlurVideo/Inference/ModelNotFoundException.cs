@@ -1,7 +1,7 @@
 namespace BlurVideo.Inference;
 
 /// <summary>A model name or path that does not lead to an .onnx file with its JSON card. The message lists the available models.</summary>
-public sealed class ModelNotFoundException : Exception
+public sealed class ModelNotFoundException : BlurVideoException
 {
     public ModelNotFoundException()
     {

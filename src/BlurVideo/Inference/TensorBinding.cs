@@ -18,8 +18,8 @@ namespace BlurVideo.Inference;
 /// </remarks>
 internal sealed unsafe class TensorBinding : IDisposable
 {
-    private const string InputName = "image";
-    private const string OutputName = "blur";
+    public const string InputName = "image";
+    public const string OutputName = "blur";
 
     private readonly InferenceSession _session;
     private readonly OrtAllocator? _ownedAllocator;

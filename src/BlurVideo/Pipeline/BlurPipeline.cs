@@ -23,7 +23,11 @@ namespace BlurVideo.Pipeline;
 /// consumer slows the source down; a source failure ends the stream with a <see cref="FrameSourceException"/>
 /// after the frames read before it have been emitted.</para>
 /// <para>Cancelling the enumeration (its token, or disposing the enumerator) stops both tasks, disposes every
-/// frame and map still in the pipeline and completes within about 100 ms plus the inference already running.</para>
+/// frame and map still in the pipeline and completes within about 100 ms plus the inference already running. A
+/// source's read must honour the token it is given; a read that never returns holds the run open.</para>
+/// <para><b>Threads</b>: a pipeline runs once (<see cref="RunAsync"/>) for one consumer; its <see cref="Statistics"/>
+/// may be read from any thread. Several pipelines may share one <see cref="BlurDetector"/>, which serializes their
+/// frames (each gets its own frames' maps); for parallel throughput give each pipeline its own detector.</para>
 /// </remarks>
 public sealed partial class BlurPipeline : IAsyncDisposable
 {
@@ -41,7 +45,7 @@ public sealed partial class BlurPipeline : IAsyncDisposable
 
     /// <summary>A pipeline that runs <paramref name="detector"/> on every frame of <paramref name="source"/>.</summary>
     /// <param name="source">The frames; disposed with the pipeline unless <see cref="BlurPipelineOptions.LeaveSourceOpen"/>.</param>
-    /// <param name="detector">The model; used by the pipeline's processing task only, not disposed by the pipeline.</param>
+    /// <param name="detector">The model; not disposed by the pipeline. It may be shared with other pipelines (see the remarks).</param>
     /// <param name="options">Settings; null = defaults for the source.</param>
     /// <param name="logger">Receives reconnect warnings.</param>
     public BlurPipeline(IFrameSource source, BlurDetector detector, BlurPipelineOptions? options = null, ILogger? logger = null)
@@ -359,9 +363,7 @@ public sealed partial class BlurPipeline : IAsyncDisposable
         {
             map = RentMap(frame);
             var start = Stopwatch.GetTimestamp();
-            _inference.Preprocess(frame);
-            var preprocessed = Stopwatch.GetTimestamp();
-            _inference.Infer(map, cancellationToken);
+            var preprocessed = _inference.Run(frame, map, cancellationToken);
             var inferred = Stopwatch.GetTimestamp();
             Statistics.FrameProcessed();
             var sceneCut = smoother.Apply(frame, map);

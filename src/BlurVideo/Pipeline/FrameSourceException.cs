@@ -1,7 +1,7 @@
 namespace BlurVideo.Pipeline;
 
 /// <summary>A frame source could not be opened or failed while reading.</summary>
-public sealed class FrameSourceException : Exception
+public sealed class FrameSourceException : BlurVideoException
 {
     public FrameSourceException()
     {

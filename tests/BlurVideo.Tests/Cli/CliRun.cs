@@ -10,12 +10,26 @@ internal static class CliRun
     /// <summary>The committed tiny fixture model (64×64 input), fast enough for command tests.</summary>
     public static string TinyModel => Path.Combine(TestPaths.Fixtures, "tiny", "tiny_blur.onnx");
 
+    /// <summary>The same network with its input fixed at 1×3×64×96 in the ONNX file (card: 64×96).</summary>
+    public static string FixedShapeModel => Path.Combine(TestPaths.Fixtures, "tiny", "tiny_blur_fixed.onnx");
+
     public static async Task<(int ExitCode, string Output, string Error)> InvokeAsync(params string[] args)
     {
-        var root = new RootCommand { DetectCommand.Create(), VideoCommand.Create(), DemoCommand.Create(), MonitorCommand.Create(), ReportCommand.Create() };
+        var root = new RootCommand();
+        foreach (var command in CliCommands.Create())
+        {
+            root.Subcommands.Add(command);
+        }
+
+        return await InvokeAsync(root, args);
+    }
+
+    /// <summary>Runs <paramref name="args"/> through <paramref name="root"/> the way <c>blurvideo</c>'s entry point does.</summary>
+    public static async Task<(int ExitCode, string Output, string Error)> InvokeAsync(RootCommand root, params string[] args)
+    {
         using var output = new StringWriter();
         using var error = new StringWriter();
-        var exitCode = await root.Parse(args).InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
+        var exitCode = await CliFailures.InvokeAsync(root, args, output, error);
         return (exitCode, output.ToString(), error.ToString());
     }
 

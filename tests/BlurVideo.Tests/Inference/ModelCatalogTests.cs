@@ -69,11 +69,11 @@ public sealed class ModelCatalogTests
     }
 
     [Test]
-    public void A_card_without_input_size_is_invalid_data()
+    public void A_card_without_input_size_is_an_invalid_model()
     {
         File.WriteAllText(Path.Combine(_models, "zeta-s.json"), """{"name": "zeta-s", "mean": [0, 0, 0], "std": [1, 1, 1]}""");
 
-        var error = Assert.Throws<InvalidDataException>(() => ModelCatalog.Resolve("zeta-s", _models));
+        var error = Assert.Throws<InvalidModelException>(() => ModelCatalog.Resolve("zeta-s", _models));
 
         Assert.That(error!.Message, Does.Contain("input_size"));
     }

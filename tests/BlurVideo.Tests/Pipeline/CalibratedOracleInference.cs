@@ -8,15 +8,13 @@ namespace BlurVideo.Tests.Pipeline;
 internal sealed class CalibratedOracleInference(SyntheticFocusPullScene scene, float softness, int downscale = 4) : IBlurInference
 {
     private readonly float[] _radius = new float[scene.Width * scene.Height];
-    private long _sequence;
-
     public (int Width, int Height) GetMapSize(int frameWidth, int frameHeight) => (frameWidth / downscale, frameHeight / downscale);
 
-    public void Preprocess(VideoFrame frame) => _sequence = frame.SequenceNumber;
-
-    public void Infer(BlurMap destination, CancellationToken cancellationToken)
+    public long Run(VideoFrame frame, BlurMap destination, CancellationToken cancellationToken)
     {
-        scene.RenderBlurRadius(_sequence, _radius);
+        var preprocessed = System.Diagnostics.Stopwatch.GetTimestamp();
+        var sequence = frame.SequenceNumber;
+        scene.RenderBlurRadius(sequence, _radius);
         var values = destination.Values;
         for (var y = 0; y < destination.Height; y++)
         {
@@ -26,5 +24,7 @@ internal sealed class CalibratedOracleInference(SyntheticFocusPullScene scene, f
                 values[(y * destination.Width) + x] = 1f / (1f + MathF.Exp(-(radius - scene.BlurredRadiusThresholdPixels) / softness));
             }
         }
+
+        return preprocessed;
     }
 }

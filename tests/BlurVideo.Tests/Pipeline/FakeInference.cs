@@ -9,7 +9,6 @@ namespace BlurVideo.Tests.Pipeline;
 internal sealed class FakeInference(TimeSpan inferenceTime, int mapWidth = 32, int mapHeight = 24) : IBlurInference
 {
     private readonly double[] _durations = new double[4096];
-    private VideoFrame? _frame;
     private int _calls;
 
     public TimeSpan InferenceTime { get; } = inferenceTime;
@@ -21,13 +20,9 @@ internal sealed class FakeInference(TimeSpan inferenceTime, int mapWidth = 32, i
 
     public (int Width, int Height) GetMapSize(int frameWidth, int frameHeight) => (mapWidth, mapHeight);
 
-    public void Preprocess(VideoFrame frame) => _frame = frame;
-
-    public void Infer(BlurMap destination, CancellationToken cancellationToken)
+    public long Run(VideoFrame frame, BlurMap destination, CancellationToken cancellationToken)
     {
         var start = Stopwatch.GetTimestamp();
-        var frame = _frame ?? throw new InvalidOperationException("Infer before Preprocess.");
-        _frame = null;
         var pixels = frame.Pixels;
         var values = destination.Values;
         for (var y = 0; y < destination.Height; y++)
@@ -48,5 +43,6 @@ internal sealed class FakeInference(TimeSpan inferenceTime, int mapWidth = 32, i
 
         Volatile.Write(ref _durations[frame.SequenceNumber % _durations.Length], Stopwatch.GetElapsedTime(start).TotalMilliseconds);
         Interlocked.Increment(ref _calls);
+        return start;
     }
 }

@@ -7,16 +7,14 @@ namespace BlurVideo.Tests.Pipeline;
 internal sealed class NoisyOracleInference(SyntheticFocusPullScene scene, float noise, int seed) : IBlurInference
 {
     private readonly byte[] _label = new byte[scene.Width * scene.Height];
-    private long _sequence;
-
     public (int Width, int Height) GetMapSize(int frameWidth, int frameHeight) => (frameWidth / 4, frameHeight / 4);
 
-    public void Preprocess(VideoFrame frame) => _sequence = frame.SequenceNumber;
-
-    public void Infer(BlurMap destination, CancellationToken cancellationToken)
+    public long Run(VideoFrame frame, BlurMap destination, CancellationToken cancellationToken)
     {
-        scene.RenderLabel(_sequence, _label);
-        var random = new Random(HashCode.Combine(seed, _sequence));
+        var preprocessed = System.Diagnostics.Stopwatch.GetTimestamp();
+        var sequence = frame.SequenceNumber;
+        scene.RenderLabel(sequence, _label);
+        var random = new Random(HashCode.Combine(seed, sequence));
         var values = destination.Values;
         for (var y = 0; y < destination.Height; y++)
         {
@@ -27,5 +25,7 @@ internal sealed class NoisyOracleInference(SyntheticFocusPullScene scene, float 
                 values[(y * destination.Width) + x] = Math.Clamp(truth + jitter, 0f, 1f);
             }
         }
+
+        return preprocessed;
     }
 }
