@@ -113,7 +113,7 @@ public sealed class DetectCommandTests
         var image = Path.Combine(_folder, "a.png");
         File.WriteAllBytes(image, NativeImageBytes());
 
-        var (exitCode, _, stderr) = Run("detect", image, "-o", _folder, "--model", "no-such-model");
+        var (exitCode, _, stderr) = Run("detect", image, "-o", Path.Combine(_folder, "out"), "--model", "no-such-model");
 
         Assert.That(exitCode, Is.EqualTo(ExitCodes.Failure));
         Assert.That(stderr, Does.Contain("Unknown model 'no-such-model'").And.Contain("Available models"));
