@@ -75,10 +75,11 @@ public sealed partial class QueueTests
             _workers.Add(WorkerProcess.Start(broker));
         }
 
-        // SIGKILL the first worker while it has a job half done (its temporary output folder exists).
+        // SIGKILL the first worker while it has a clip's job half done (its temporary output folder exists; the broken
+        // file fails on its own, and which worker takes it is a race).
         var victim = _workers[0];
         var killedJob = await WaitForAsync(() => Directory.Exists(output)
-            ? Directory.EnumerateDirectories(output, $".*.{victim.Id}-*.partial").Select(Path.GetFileName).FirstOrDefault()
+            ? Directory.EnumerateDirectories(output, $".clip*.{victim.Id}-*.partial").Select(Path.GetFileName).FirstOrDefault()
             : null, "the first worker starting a job");
         victim.Kill();
         var killedJobId = jobIds.Values.Single(id => killedJob!.Contains(id, StringComparison.Ordinal));
