@@ -168,9 +168,13 @@ public sealed class PipelineFaultTests
         });
     }
 
-    /// <summary>Live: a consumer slower than the source makes the pipeline drop frames, never hold more than a few.</summary>
+    /// <summary>
+    /// Live: a consumer slower than the source never makes the pipeline hold more than a few frames, and every frame
+    /// read is processed or dropped and returned. (Whether frames are dropped or the source waits for a pooled frame
+    /// depends on the machine's timing, so the count of drops is not asserted.)
+    /// </summary>
     [Test]
-    public async Task A_slow_consumer_of_a_live_source_gets_fresh_frames_and_the_rest_are_dropped_and_released()
+    public async Task A_slow_consumer_of_a_live_source_holds_few_frames_and_every_frame_is_accounted_for_and_released()
     {
         var pool = new FramePool(96, 72);
         var source = new ScriptedSource(async (index, token) =>
@@ -196,7 +200,6 @@ public sealed class PipelineFaultTests
         {
             Assert.That(sequence, Is.Ordered.Ascending);
             Assert.That(failure, Is.InstanceOf<OperationCanceledException>());
-            Assert.That(statistics.DroppedTotal, Is.Positive);
             Assert.That(statistics.FramesIn, Is.EqualTo(statistics.FramesProcessed + statistics.DroppedTotal).Within(3));
             // Frame channel (1) + reading + processing + result channel (1) + the consumer's.
             Assert.That(mostHeld, Is.LessThanOrEqualTo(5));
