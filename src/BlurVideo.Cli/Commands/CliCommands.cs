@@ -15,8 +15,6 @@ internal static class CliCommands
         ReportCommand.Create(),
         InfoCommand.Create(),
         MonitorCommand.Create(),
-        QueueCommand.Create(),
-        WorkerCommand.Create(),
         SoakCommand.Create(),
     ];
 }
