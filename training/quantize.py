@@ -25,11 +25,13 @@ import json
 import pathlib
 
 import numpy as np
+import onnx
 import torch
 import torch.nn.functional as F
+from onnx import helper, numpy_helper
 
 from config import HERE
-from data import input_normalization, normalize, unlabelled_photos
+from data import normalize, unlabelled_photos
 from fixtures import write_parity_fixture
 from validation import SELECTION, validate
 
@@ -41,7 +43,6 @@ QUANTIZED_OPERATORS = {"Conv", "Add", "Concat", "MaxPool", "AveragePool", "Resiz
 
 # ------------------------------------------------------------------------------------------- graph evaluation
 def _attributes(node):
-    from onnx import helper
     return {a.name: helper.get_attribute_value(a) for a in node.attribute}
 
 
@@ -71,8 +72,8 @@ class GraphRunner(torch.nn.Module):
 
     def __init__(self, model, observe=None):
         super().__init__()
-        from onnx import numpy_helper
         self.graph = model.graph
+        self.nodes = [(node, _attributes(node)) for node in self.graph.node]
         self.constants = {t.name: torch.from_numpy(numpy_helper.to_array(t).copy()) for t in self.graph.initializer}
         self.observe = observe
 
@@ -82,9 +83,9 @@ class GraphRunner(torch.nn.Module):
         if self.observe is not None:
             self.observe(self.graph.input[0].name, image)
         with torch.no_grad():
-            for node in self.graph.node:
+            for node, attributes in self.nodes:
                 inputs = [values[name] if name else None for name in node.input]
-                output = self._run(node, _attributes(node), inputs)
+                output = self._run(node, attributes, inputs)
                 values[node.output[0]] = output
                 if self.observe is not None and node.op_type not in ("Constant", "Cast"):
                     self.observe(node.output[0], output)
@@ -92,7 +93,6 @@ class GraphRunner(torch.nn.Module):
 
     @staticmethod
     def _run(node, a, x):
-        from onnx import numpy_helper
         op = node.op_type
         if op == "Constant":
             return torch.from_numpy(numpy_helper.to_array(a["value"]).copy())
@@ -159,6 +159,11 @@ def calibration_images(size, count=CALIBRATION_PHOTOS, seed=0):
 
 def calibrate(float_model, images, normalization):
     """(min, max) of every tensor the float graph computes, over the calibration images."""
+    return tensor_ranges(float_model, (normalize(image, normalization)[None] for image in images))
+
+
+def tensor_ranges(float_model, inputs):
+    """(min, max) of every tensor the float graph computes, over normalized input tensors."""
     ranges = {}
 
     def observe(name, tensor):
@@ -166,8 +171,8 @@ def calibrate(float_model, images, normalization):
         ranges[name] = (min(low, float(tensor.min())), max(high, float(tensor.max())))
 
     runner = GraphRunner(float_model, observe)
-    for image in images:
-        runner(normalize(image, normalization)[None])
+    for x in inputs:
+        runner(x)
     return ranges
 
 
@@ -215,8 +220,6 @@ def quantized_tensors(graph):
 
 def quantized_graph(float_model, ranges):
     """The ONNX model with Q/DQ inserted and int8 convolution weights (a copy), checked by onnx.checker."""
-    import onnx
-    from onnx import helper, numpy_helper
     model = onnx.ModelProto()
     model.CopyFrom(float_model)
     graph = model.graph
@@ -305,7 +308,6 @@ def quantize_model(float_path):
     """Writes <name>-int8.onnx and its card beside the float model (the float card, with the precision, the
     quantization and the float and INT8 figures on real-smoke and the held-out DPDD pairs at own and card size),
     and its parity fixture."""
-    import onnx
     float_path = pathlib.Path(float_path)
     card = json.loads(float_path.with_suffix(".json").read_text())
     normalization, input_size = (card["mean"], card["std"]), tuple(card["input_size"])

@@ -38,13 +38,7 @@ def exported(request, tmp_path):
 
 
 def quantized(graph, seeds=range(4)):
-    ranges = {}
-    for seed in seeds:  # calibrate() takes photos; here the inputs are tensors already
-        runner = quantize.GraphRunner(graph, lambda name, t: ranges.__setitem__(
-            name, (min(ranges.get(name, (np.inf, -np.inf))[0], float(t.min())),
-                   max(ranges.get(name, (np.inf, -np.inf))[1], float(t.max())))))
-        runner(photo_like(seed))
-    return quantize.quantized_graph(graph, ranges)
+    return quantize.quantized_graph(graph, quantize.tensor_ranges(graph, (photo_like(seed) for seed in seeds)))
 
 
 def test_the_graph_runner_computes_what_the_model_computes(exported):
