@@ -22,6 +22,9 @@ class RunConfig:
     batch: int = 8
     real_per_batch: int = 0              # DPDD training crops per batch (derived labels, textured pixels only)
     unlabelled_per_batch: int = 0        # real photos without labels per batch; needs `teacher`
+    unlabelled_scale: tuple = (1.0, 1.0) # unlabelled photos are resized by a random factor in this range before
+    #                                      augmentation, so the student also learns the teacher's maps at the card's
+    #                                      size (a 640-px photo shown at 320 px halves every blur radius)
     teacher: str | None = None           # a run's checkpoint (relative to training/) whose maps are the targets
     #                                      of unlabelled photos (distillation); its config is in the checkpoint
     lr: float = 5e-4                     # Adam, poly schedule (power 0.9) over max(step/steps, minutes/train_minutes)
@@ -50,6 +53,7 @@ class RunConfig:
 
     def __post_init__(self):
         self.input_size, self.frozen = tuple(self.input_size), tuple(self.frozen)
+        self.unlabelled_scale = tuple(self.unlabelled_scale)
         self.name = self.name or self.run
         if self.unlabelled_per_batch and not self.teacher:
             raise ValueError("unlabelled_per_batch needs a teacher")

@@ -56,6 +56,15 @@ def augment(rng, image, label, valid, crop):
     return image, label, valid
 
 
+def rescale(image, factor, crop):
+    """`image` resized by `factor`, but never below `crop` on its shorter side."""
+    factor = max(factor, crop / min(image.shape[:2]))
+    if factor == 1.0:
+        return image
+    interpolation = cv2.INTER_AREA if factor < 1 else cv2.INTER_LINEAR
+    return cv2.resize(image, None, fx=factor, fy=factor, interpolation=interpolation)
+
+
 def unlabelled_photos(dpdd_train, longest_side=640):
     """Real photos without labels, for distillation: the real-bokeh photos and the focal-stack views, scaled to at
     most `longest_side` (the CUHK photos' size), and the inputs of `dpdd_train` (real_dpdd's training pairs, never the
@@ -78,8 +87,9 @@ class TrainingBatches:
     """Random augmented batches: `real_per_batch` DPDD training crops (scored where their derived label is valid),
     `unlabelled_per_batch` crops of unlabelled photos (label None: the teacher provides it), the rest renders."""
 
-    def __init__(self, cache_dir, crop, seed, real_per_batch=0, unlabelled_per_batch=0, normalization=(MEAN, STD)):
-        self.cache_dir, self.crop = cache_dir, crop
+    def __init__(self, cache_dir, crop, seed, real_per_batch=0, unlabelled_per_batch=0, normalization=(MEAN, STD),
+                 unlabelled_scale=(1.0, 1.0)):
+        self.cache_dir, self.crop, self.unlabelled_scale = cache_dir, crop, unlabelled_scale
         self.real_per_batch, self.unlabelled_per_batch = real_per_batch, unlabelled_per_batch
         self.normalization = normalization
         self.rng = np.random.default_rng(seed)
@@ -107,6 +117,7 @@ class TrainingBatches:
             image, label, valid = self.real[self.rng.integers(len(self.real))]
         elif kind == "unlabelled":
             image = self.unlabelled[self.rng.integers(len(self.unlabelled))]
+            image = rescale(image, self.rng.uniform(*self.unlabelled_scale), self.crop)
             label = valid = np.ones(image.shape[:2], np.uint8)
         else:
             i = self.rng.integers(len(self.images))

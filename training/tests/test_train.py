@@ -133,3 +133,10 @@ def test_a_compact_committed_checkpoint_resumes_the_run_with_its_weights(tmp_pat
     finally:
         shutil.rmtree(config.run_dir, ignore_errors=True)
         committed.unlink(missing_ok=True)
+
+
+def test_unlabelled_photos_are_rescaled_but_never_below_the_crop():
+    image = np.arange(400 * 600 * 3, dtype=np.uint8).reshape(400, 600, 3)
+    assert data.rescale(image, 0.5, 192).shape == (200, 300, 3)
+    assert data.rescale(image, 0.25, 192).shape[0] == 192  # the shorter side stops at the crop
+    assert data.rescale(image, 1.0, 192) is image
