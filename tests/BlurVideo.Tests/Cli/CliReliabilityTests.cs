@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using BlurVideo.Cli.Commands;
 using BlurVideo.Tests.Report;
 using NUnit.Framework;
@@ -30,12 +28,12 @@ public sealed class CliReliabilityTests
     [TestCase("HUP", ExitCodes.Terminated)]
     public async Task A_signal_during_a_stalled_stream_read_finishes_every_output_with_the_frames_so_far(string signal, int exitCode)
     {
-        var port = FreeUdpPort();
+        var port = TestStreams.FreeUdpPort();
         var (video, csv, stats) = (Path.Combine(_folder, "out.mp4"), Path.Combine(_folder, "frames.csv"), Path.Combine(_folder, "stats.json"));
         using var cli = CliProcess.Start(
             "video", $"udp://127.0.0.1:{port}", "-o", video, "--csv", csv, "--stats-json", stats, "--model", CliRun.TinyModel);
         await cli.WaitUntilAsync(() => cli.Output.Contains("Running on the CPU", StringComparison.Ordinal), "the model loaded");
-        using (var sender = StartUdpSender(port)) // the command is opening the stream: it waits for data
+        using (var sender = TestStreams.StartUdpSender(port)) // the command is opening the stream: it waits for data
         {
             try
             {
@@ -84,7 +82,7 @@ public sealed class CliReliabilityTests
     public async Task A_signal_while_a_silent_stream_is_opening_ends_at_once_with_nothing_written()
     {
         var video = Path.Combine(_folder, "out.mp4");
-        using var cli = CliProcess.Start("video", $"udp://127.0.0.1:{FreeUdpPort()}", "-o", video, "--model", CliRun.TinyModel);
+        using var cli = CliProcess.Start("video", $"udp://127.0.0.1:{TestStreams.FreeUdpPort()}", "-o", video, "--model", CliRun.TinyModel);
         // The model has loaded (the CPU fallback line) and the signal handlers are in place: the source is opening.
         await cli.WaitUntilAsync(() => cli.Output.Contains("Running on the CPU", StringComparison.Ordinal), "the model loaded");
 
@@ -101,7 +99,7 @@ public sealed class CliReliabilityTests
     {
         var video = Path.Combine(_folder, "out.mp4");
         var started = Stopwatch.StartNew();
-        using var cli = CliProcess.Start("video", $"udp://127.0.0.1:{FreeUdpPort()}", "-o", video, "--duration", "2", "--model", CliRun.TinyModel);
+        using var cli = CliProcess.Start("video", $"udp://127.0.0.1:{TestStreams.FreeUdpPort()}", "-o", video, "--duration", "2", "--model", CliRun.TinyModel);
         var code = await cli.WaitForExitAsync();
 
         Assert.That(code, Is.EqualTo(ExitCodes.Failure), cli.Error);
@@ -380,28 +378,6 @@ public sealed class CliReliabilityTests
         CultureInfo.InvariantCulture);
 
     private static string Photo() => Path.Combine(TestPaths.RequireSharedData(Path.Combine("sharp", "Kodak24")), "kodim01.png");
-
-    private static int FreeUdpPort()
-    {
-        using var socket = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
-        return ((IPEndPoint)socket.Client.LocalEndPoint!).Port;
-    }
-
-    /// <summary>An endless 25 fps MPEG-TS stream to 127.0.0.1:<paramref name="port"/> until it is killed.</summary>
-    private static Process StartUdpSender(int port)
-    {
-        var start = new ProcessStartInfo("ffmpeg") { RedirectStandardError = true, UseShellExecute = false, RedirectStandardInput = true };
-        foreach (var argument in new[]
-                 {
-                     "-v", "error", "-re", "-f", "lavfi", "-i", "testsrc=size=160x120:rate=25",
-                     "-c:v", "mpeg2video", "-g", "5", "-f", "mpegts", $"udp://127.0.0.1:{port}?pkt_size=1316",
-                 })
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        return Process.Start(start)!;
-    }
 
     private static void Run(string program, params string[] arguments)
     {
