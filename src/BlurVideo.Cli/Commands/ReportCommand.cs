@@ -26,6 +26,14 @@ internal static class ReportCommand
         var bridge = Seconds("--bridge", "Bridge in-focus stretches shorter than this many seconds inside a segment (default 0.25).", 0.25);
         var enterBelow = Score("--enter-below", "A segment starts when the focus score falls below this (default 0.4).", 0.4f);
         var exitAbove = Score("--exit-above", "A segment ends when the focus score rises above this (default 0.6).", 0.6f);
+        var sharpest = Score("--sharpest-fraction", "The focus score measures the region's sharpest part, this fraction of it (default 0.2: a sharp subject before a soft background is in focus; 1: the whole region).", 0.2f);
+        sharpest.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<float>() <= 0f)
+            {
+                result.AddError("--sharpest-fraction must be above 0.");
+            }
+        });
         var region = new Option<FocusRegionOfInterest>("--region")
         {
             Description = "The region whose focus is followed: centre (default), whole, or X:Y:W:H relative to the frame (e.g. 0.1:0.2:0.5:0.5).",
@@ -40,7 +48,7 @@ internal static class ReportCommand
 
         var command = new Command("report", "Find the out-of-focus segments of a video file or of every video in a folder; write JSON, CSV, EDL and an HTML report.")
         {
-            input, output, minDuration, bridge, enterBelow, exitAbove, region, model, inputSize, provider, device,
+            input, output, minDuration, bridge, enterBelow, exitAbove, sharpest, region, model, inputSize, provider, device,
         };
         command.Validators.Add(result =>
         {
@@ -48,6 +56,7 @@ internal static class ReportCommand
             {
                 result.AddError("--enter-below must not be above --exit-above.");
             }
+
         });
         command.SetAction(async (parseResult, cancellationToken) =>
         {
@@ -58,6 +67,7 @@ internal static class ReportCommand
                 Detection = new OutOfFocusOptions
                 {
                     Region = parseResult.GetValue(region),
+                    SharpestFraction = parseResult.GetValue(sharpest),
                     EnterBelow = parseResult.GetValue(enterBelow),
                     ExitAbove = parseResult.GetValue(exitAbove),
                     MinimumDuration = TimeSpan.FromSeconds(parseResult.GetValue(minDuration)),

@@ -59,7 +59,7 @@ internal sealed record FileReport
     [JsonPropertyName("times_s")]
     public IReadOnlyList<float> Times { get; init; } = [];
 
-    /// <summary>The focus score of every frame (1 − the region's mean blur probability).</summary>
+    /// <summary>The focus score of every frame (1 − the mean blur probability of the region's sharpest part).</summary>
     [JsonPropertyName("focus_scores")]
     public IReadOnlyList<float> FocusScores { get; init; } = [];
 

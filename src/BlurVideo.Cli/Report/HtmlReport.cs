@@ -42,7 +42,7 @@ internal static class HtmlReport
         html.Append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>BlurVideo out-of-focus report</title>\n<style>\n")
             .Append(Style).Append("</style>\n</head>\n<body>\n<h1>Out-of-focus report</h1>\n");
         html.Append(CultureInfo.InvariantCulture,
-            $"<p>Model {Encode(settings.Model)}; region {ReportSettings.RegionText(detection.Region)}; a segment starts below focus score {detection.EnterBelow:0.##} and ends above {detection.ExitAbove:0.##}; segments shorter than {detection.MinimumDuration.TotalSeconds:0.###} s are dropped.</p>\n");
+            $"<p>Model {Encode(settings.Model)}; region {ReportSettings.RegionText(detection.Region)} (its sharpest {detection.SharpestFraction * 100:0.#} %); a segment starts below focus score {detection.EnterBelow:0.##} and ends above {detection.ExitAbove:0.##}; segments shorter than {detection.MinimumDuration.TotalSeconds:0.###} s are dropped.</p>\n");
         html.Append("<table class=\"index\">\n<tr><th>File</th><th>Duration</th><th>Segments</th><th>Out of focus</th><th>Status</th></tr>\n");
         for (var i = 0; i < files.Count; i++)
         {

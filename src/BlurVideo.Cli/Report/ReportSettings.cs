@@ -25,7 +25,7 @@ internal sealed record ReportSettings
     /// <summary>Everything a file's analysis depends on besides the file: a cached analysis with another key is redone.</summary>
     public string AnalysisKey => string.Create(
         CultureInfo.InvariantCulture,
-        $"1|{Model}|{InputSize}|{RegionText(Detection.Region)}|{Detection.EnterBelow}|{Detection.ExitAbove}|{Detection.MinimumDuration.TotalSeconds}|{Detection.BridgeGap.TotalSeconds}|{Detection.EndAtSceneCuts}");
+        $"2|{Model}|{InputSize}|{RegionText(Detection.Region)}|{Detection.SharpestFraction}|{Detection.EnterBelow}|{Detection.ExitAbove}|{Detection.MinimumDuration.TotalSeconds}|{Detection.BridgeGap.TotalSeconds}|{Detection.EndAtSceneCuts}");
 
     /// <summary>The region as the command line takes it: <c>centre</c>, <c>whole</c> or <c>X:Y:W:H</c>.</summary>
     public static string RegionText(FocusRegionOfInterest region) =>

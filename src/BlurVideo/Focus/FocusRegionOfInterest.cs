@@ -35,9 +35,12 @@ public readonly record struct FocusRegionOfInterest(float X, float Y, float Widt
         return (left, top, right, bottom);
     }
 
-    /// <summary>The mean blur probability over the region of a tightly packed map: the one focus-region rule.</summary>
+    /// <summary>
+    /// The mean blur probability over the region of a tightly packed map, or over its <paramref name="sharpestFraction"/>
+    /// least blurred pixels (a subject in focus before a soft background): the one focus-region rule.
+    /// </summary>
     /// <exception cref="ArgumentException">The map holds fewer than <paramref name="width"/> x <paramref name="height"/> values.</exception>
-    internal float MeanBlur(ReadOnlySpan<float> map, int width, int height)
+    internal float MeanBlur(ReadOnlySpan<float> map, int width, int height, float sharpestFraction = 1f)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(width);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(height);
@@ -47,17 +50,46 @@ public readonly record struct FocusRegionOfInterest(float X, float Y, float Widt
         }
 
         var (left, top, right, bottom) = ToPixels(width, height);
-        var sum = 0.0;
+        var pixels = (right - left) * (bottom - top);
+        if (sharpestFraction >= 1f)
+        {
+            var sum = 0.0;
+            for (var y = top; y < bottom; y++)
+            {
+                foreach (var blur in map.Slice((y * width) + left, right - left))
+                {
+                    sum += blur;
+                }
+            }
+
+            return (float)(sum / pixels);
+        }
+
+        // A histogram of the region's values, then the mean of its lowest bins up to the wanted count (bin centres;
+        // the last bin counted in part): 1/256 resolution, no sort, no allocation.
+        Span<int> histogram = stackalloc int[Bins];
+        histogram.Clear();
         for (var y = top; y < bottom; y++)
         {
             foreach (var blur in map.Slice((y * width) + left, right - left))
             {
-                sum += blur;
+                histogram[Math.Clamp((int)(blur * Bins), 0, Bins - 1)]++;
             }
         }
 
-        return (float)(sum / ((right - left) * (bottom - top)));
+        var wanted = Math.Max(1.0, sharpestFraction * pixels);
+        var (counted, total) = (0.0, 0.0);
+        for (var bin = 0; bin < Bins && counted < wanted; bin++)
+        {
+            var taken = Math.Min(histogram[bin], wanted - counted);
+            total += taken * ((bin + 0.5) / Bins);
+            counted += taken;
+        }
+
+        return (float)(total / counted);
     }
+
+    private const int Bins = 256;
 
     private static (int Start, int End) Span(float start, float length, int size)
     {

@@ -4,7 +4,8 @@ namespace BlurVideo.Focus;
 
 /// <summary>
 /// Finds the stretches of a stream where a region of the picture is out of focus, as ffmpeg's <c>blackdetect</c>
-/// finds black ones: a segment starts when the region's focus score (1 − its mean blur probability) falls below
+/// finds black ones: a segment starts when the region's focus score (1 − the mean blur probability of its sharpest
+/// <see cref="OutOfFocusOptions.SharpestFraction"/>) falls below
 /// <see cref="OutOfFocusOptions.EnterBelow"/> and ends when it has stayed above <see cref="OutOfFocusOptions.ExitAbove"/>
 /// for <see cref="OutOfFocusOptions.BridgeGap"/>, or at a scene cut; segments shorter than
 /// <see cref="OutOfFocusOptions.MinimumDuration"/> are dropped.
@@ -73,14 +74,14 @@ public sealed class OutOfFocusDetector
     {
         ArgumentNullException.ThrowIfNull(result);
         var map = result.Map;
-        var score = 1f - Options.Region.MeanBlur(map.Values, map.Width, map.Height);
+        var score = 1f - Options.Region.MeanBlur(map.Values, map.Width, map.Height, Options.SharpestFraction);
         return Observe(result.SequenceNumber, result.SourceTimestamp, score, result.SceneCut);
     }
 
     /// <summary>Observes the next frame's focus score.</summary>
     /// <param name="frame">The frame's sequence number (increasing).</param>
     /// <param name="timestamp">Its source time (increasing).</param>
-    /// <param name="focusScore">1 − the region's mean blur probability.</param>
+    /// <param name="focusScore">1 − the mean blur probability of the region's sharpest part.</param>
     /// <param name="sceneCut">The frame starts a new shot.</param>
     /// <returns>The segment this frame ended, if one ended and was long enough.</returns>
     public OutOfFocusSegment? Observe(long frame, TimeSpan timestamp, float focusScore, bool sceneCut)

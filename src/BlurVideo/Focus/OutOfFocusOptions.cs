@@ -7,6 +7,13 @@ public sealed record OutOfFocusOptions
     /// <see cref="FocusRegionOfInterest.Whole"/> or any rectangle of the frame.</summary>
     public FocusRegionOfInterest Region { get; init; } = FocusRegionOfInterest.Centre;
 
+    /// <summary>
+    /// The share of the region whose blur the focus score measures: 1 − the mean blur probability of the region's
+    /// least blurred pixels, this fraction of them (default 0.2). A shot whose subject is sharp before a soft
+    /// background is in focus; 1 measures the whole region.
+    /// </summary>
+    public float SharpestFraction { get; init; } = 0.2f;
+
     /// <summary>A segment starts at the first frame whose focus score falls below this (default 0.4).</summary>
     public float EnterBelow { get; init; } = 0.4f;
 
@@ -31,6 +38,11 @@ public sealed record OutOfFocusOptions
         if (!(EnterBelow >= 0f && EnterBelow <= ExitAbove && ExitAbove <= 1f))
         {
             throw new ArgumentOutOfRangeException(nameof(EnterBelow), "The thresholds need 0 <= EnterBelow <= ExitAbove <= 1.");
+        }
+
+        if (!(SharpestFraction > 0f && SharpestFraction <= 1f))
+        {
+            throw new ArgumentOutOfRangeException(nameof(SharpestFraction), $"SharpestFraction is {SharpestFraction}; it must be in (0, 1].");
         }
 
         ArgumentOutOfRangeException.ThrowIfLessThan(MinimumDuration, TimeSpan.Zero);

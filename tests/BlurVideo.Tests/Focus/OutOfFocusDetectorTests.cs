@@ -96,6 +96,38 @@ public sealed class OutOfFocusDetectorTests
     }
 
     [Test]
+    public void The_score_measures_the_regions_sharpest_part_so_a_sharp_subject_before_a_soft_background_is_in_focus()
+    {
+        // A 40×40 map, the whole frame the region: a sharp 20×20 subject (blur 0.05) on a blurred background (0.95).
+        var map = new float[40 * 40];
+        for (var i = 0; i < map.Length; i++)
+        {
+            map[i] = (i / 40) < 20 && (i % 40) < 20 ? 0.05f : 0.95f;
+        }
+
+        var whole = FocusRegionOfInterest.Whole;
+        Assert.Multiple(() =>
+        {
+            Assert.That(whole.MeanBlur(map, 40, 40), Is.EqualTo(0.725f).Within(1e-5f), "the region's mean");
+            Assert.That(whole.MeanBlur(map, 40, 40, sharpestFraction: 0.2f), Is.EqualTo(0.05f).Within(1f / 256), "the subject");
+            Assert.That(whole.MeanBlur(map, 40, 40, sharpestFraction: 0.5f), Is.EqualTo(0.5f).Within(1f / 256), "subject and as much background");
+        });
+
+        var scores = Enumerable.Repeat(1f - whole.MeanBlur(map, 40, 40, new OutOfFocusOptions().SharpestFraction), 50);
+        var wholeRegionScores = Enumerable.Repeat(1f - whole.MeanBlur(map, 40, 40), 50);
+        Assert.That(Run(new OutOfFocusDetector(), scores), Is.Empty, "the default measures the sharpest fifth");
+        Assert.That(Run(new OutOfFocusDetector(), wholeRegionScores), Has.Count.EqualTo(1), "the region's mean would call it out of focus");
+    }
+
+    [TestCase(0f)]
+    [TestCase(1.5f)]
+    [TestCase(float.NaN)]
+    public void A_sharpest_fraction_outside_zero_to_one_is_rejected(float fraction)
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => _ = new OutOfFocusDetector(new OutOfFocusOptions { SharpestFraction = fraction }));
+    }
+
+    [Test]
     public async Task DetectAsync_reads_a_pipelines_results_measures_the_chosen_region_and_disposes_every_result()
     {
         // A bright (blurred, for the fake model) square in the centre on frames 10..29 of 40; the whole frame stays
