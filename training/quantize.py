@@ -157,23 +157,29 @@ def calibration_images(size, count=CALIBRATION_PHOTOS, seed=0):
     return [cv2.resize(photos[i], (size[1], size[0]), interpolation=cv2.INTER_AREA) for i in sorted(chosen)]
 
 
-def calibrate(float_model, images, normalization):
-    """(min, max) of every tensor the float graph computes, over the calibration images."""
-    return tensor_ranges(float_model, (normalize(image, normalization)[None] for image in images))
+RANGES = {"minmax": "min/max over the calibration photos",
+          "mean": "mean over the calibration photos of each photo's min and max"}
 
 
-def tensor_ranges(float_model, inputs):
-    """(min, max) of every tensor the float graph computes, over normalized input tensors."""
-    ranges = {}
+def calibrate(float_model, images, normalization, ranges="minmax"):
+    """(low, high) of every tensor the float graph computes, over the calibration images (see `tensor_ranges`)."""
+    return tensor_ranges(float_model, (normalize(image, normalization)[None] for image in images), ranges)
+
+
+def tensor_ranges(float_model, inputs, ranges="minmax"):
+    """(low, high) of every tensor the float graph computes over normalized input tensors: the extremes over all
+    inputs ("minmax"), or the mean of each input's extremes ("mean": one photo's outliers widen no step)."""
+    seen = {}
 
     def observe(name, tensor):
-        low, high = ranges.get(name, (np.inf, -np.inf))
-        ranges[name] = (min(low, float(tensor.min())), max(high, float(tensor.max())))
+        seen.setdefault(name, []).append((float(tensor.min()), float(tensor.max())))
 
     runner = GraphRunner(float_model, observe)
     for x in inputs:
         runner(x)
-    return ranges
+    reduce = {"minmax": lambda lows, highs: (min(lows), max(highs)),
+              "mean": lambda lows, highs: (float(np.mean(lows)), float(np.mean(highs)))}[ranges]
+    return {name: reduce(*zip(*extremes)) for name, extremes in seen.items()}
 
 
 def activation_quantization(low, high):
@@ -304,7 +310,7 @@ def quantized_graph(float_model, ranges):
     return model
 
 
-def quantize_model(float_path):
+def quantize_model(float_path, ranges="minmax"):
     """Writes <name>-int8.onnx and its card beside the float model (the float card, with the precision, the
     quantization and the float and INT8 figures on real-smoke and the held-out DPDD pairs at own and card size),
     and its parity fixture."""
@@ -314,7 +320,7 @@ def quantize_model(float_path):
     float_model = onnx.load(str(float_path))
     for node in float_model.graph.node:  # the rewrite places Q/DQ after their producer, found by name
         node.name = node.name or node.output[0]
-    quantized = quantized_graph(float_model, calibrate(float_model, calibration_images(input_size), normalization))
+    quantized = quantized_graph(float_model, calibrate(float_model, calibration_images(input_size), normalization, ranges))
     name = f"{card['name']}-int8"
     onnx.save(quantized, str(float_path.with_name(f"{name}.onnx")))
 
@@ -324,7 +330,7 @@ def quantize_model(float_path):
     card.pop("weight_storage", None)
     card |= {"name": name, "precision": "int8", "quantized_from": float_path.stem,
              "quantization": {"method": "static QDQ, training/quantize.py",
-                              "activations": "uint8 per tensor, min/max over the calibration photos",
+                              "activations": f"uint8 per tensor, {RANGES[ranges]}",
                               "weights": f"int8 per output channel, symmetric, [-{WEIGHT_LEVELS}, {WEIGHT_LEVELS}]",
                               "calibration_photos": CALIBRATION_PHOTOS,
                               "float_validation": reference},
@@ -339,8 +345,10 @@ def quantize_model(float_path):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("models", nargs="+", help="float models (models/<name>.onnx)")
-    for path in parser.parse_args().models:
-        quantize_model(path)
+    parser.add_argument("--ranges", choices=sorted(RANGES), default="minmax", help="activation ranges (tensor_ranges)")
+    arguments = parser.parse_args()
+    for path in arguments.models:
+        quantize_model(path, arguments.ranges)
 
 
 if __name__ == "__main__":

@@ -102,3 +102,19 @@ def test_activation_grid_covers_the_range_and_zero():
     assert (0 - zero_point) * scale == pytest.approx(-1.0, abs=scale)
     assert (255 - zero_point) * scale == pytest.approx(3.0, abs=scale)
     assert quantize.activation_quantization(0.5, 2.0)[1] == 0  # a positive range still holds 0
+
+
+def test_mean_ranges_average_each_inputs_extremes_and_minmax_takes_the_extremes_of_all(exported):
+    _, graph = exported
+    inputs = [photo_like(seed) for seed in range(3)]
+    extremes = {}
+    for x in inputs:
+        quantize.GraphRunner(graph, lambda name, t: extremes.setdefault(name, []).append((float(t.min()), float(t.max()))))(x)
+    minmax = quantize.tensor_ranges(graph, iter(inputs), "minmax")
+    mean = quantize.tensor_ranges(graph, iter(inputs), "mean")
+    assert minmax.keys() == mean.keys() == extremes.keys()
+    for name, seen in extremes.items():
+        lows, highs = zip(*seen)
+        assert minmax[name] == (min(lows), max(highs))
+        assert mean[name] == pytest.approx((np.mean(lows), np.mean(highs)), rel=1e-6)
+    assert any(mean[name][1] < minmax[name][1] for name in extremes), "inputs differ, so some mean range is narrower"
