@@ -118,8 +118,11 @@ public sealed partial class BlurPipeline : IAsyncDisposable
         var staged = _inference as IStagedInference;
 
         // Staged inference: a free-input channel holds the input slots no stage owns. Preprocessing takes a slot
-        // before it takes a frame (so live mode prepares the newest frame), inference hands it back after the run.
-        var slotCount = lossless ? 3 : 2;
+        // before it takes a frame, inference hands it back after the run. Lossless: three slots, so the next frames
+        // are prepared while one runs. Live: one, so the frame prepared is the newest when inference is free (a
+        // prepared frame waiting behind a running one would age by a whole inference); preprocessing then overlaps
+        // smoothing and the consumer.
+        var slotCount = lossless ? 3 : 1;
         var inputs = staged is null ? [] : new InferenceInput[slotCount];
         var freeInputs = CreateChannel<InferenceInput>(Math.Max(1, inputs.Length));
         for (var i = 0; i < inputs.Length; i++)
