@@ -62,6 +62,33 @@ public sealed class StagedPipelineTests
     }
 
     [Test]
+    public void Preparing_and_inferring_a_slot_allocates_nothing_once_warm()
+    {
+        using var detector = new BlurDetector(InferenceTestKit.TinyCpu(InputSizePolicy.Native));
+        IStagedInference staged = detector;
+        using var input = staged.CreateInput();
+        var frames = new FramePool(96, 72);
+        using var frame = frames.Rent();
+        frame.Pixels.Fill(90);
+        var maps = new BlurMapPool(96, 64);
+        using var map = maps.Rent();
+        for (var i = 0; i < 3; i++)
+        {
+            staged.Prepare(frame, input, 1f);
+            staged.Infer(input, map, CancellationToken.None);
+        }
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 20; i++)
+        {
+            staged.Prepare(frame, input, 1f);
+            staged.Infer(input, map, CancellationToken.None);
+        }
+
+        Assert.That(GC.GetAllocatedBytesForCurrentThread() - before, Is.Zero, "bytes allocated by 20 Prepare + Infer on this thread");
+    }
+
+    [Test]
     public async Task Adaptive_quality_steps_down_while_inference_is_slow_and_back_up_when_there_is_room()
     {
         // Inference "takes" 60 ms at full quality for the first 60 frames, then 10 ms; cost scales with the input's
