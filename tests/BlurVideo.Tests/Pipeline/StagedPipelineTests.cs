@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using BlurVideo.Tests.Inference;
 using NUnit.Framework;
 
@@ -86,6 +87,43 @@ public sealed class StagedPipelineTests
         }
 
         Assert.That(GC.GetAllocatedBytesForCurrentThread() - before, Is.Zero, "bytes allocated by 20 Prepare + Infer on this thread");
+    }
+
+    [Test]
+    public async Task The_staged_file_mode_pipeline_allocates_no_frame_map_or_tensor_per_frame_in_steady_state()
+    {
+        // As BlurPipelineTests' file-mode test, through the real detector's staged path (input slots, Prepare/Infer).
+        const int warmUp = 1000;
+        const int measured = 2000;
+        using var detector = new BlurDetector(InferenceTestKit.TinyCpu(InputSizePolicy.Native));
+        var source = new SyntheticFocusPullSource(PipelineTestKit.SmallScene(width: 64, height: 48), frameCount: warmUp + measured);
+        await using var pipeline = new BlurPipeline(source, detector, new BlurPipelineOptions { Smoothing = TemporalSmoothingOptions.Disabled });
+        long before = 0;
+        var clock = new Stopwatch();
+        await foreach (var result in pipeline.RunAsync())
+        {
+            if (result.SequenceNumber == warmUp)
+            {
+                before = GC.GetTotalAllocatedBytes(precise: true);
+                clock.Start();
+            }
+
+            result.Dispose();
+        }
+
+        var allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
+        var idleStart = GC.GetTotalAllocatedBytes(precise: true);
+        await Task.Delay(clock.Elapsed);
+        var background = GC.GetTotalAllocatedBytes(precise: true) - idleStart;
+        var perFrame = (allocated - background) / (double)measured;
+        TestContext.Out.WriteLine($"{perFrame:F1} bytes per frame ({allocated} bytes over {measured} frames in {clock.Elapsed.TotalSeconds:F1} s, {background} in the background)");
+        if (typeof(BlurPipeline).Assembly.GetCustomAttributes(typeof(DebuggableAttribute), false) is [DebuggableAttribute { IsJITOptimizerDisabled: true }])
+        {
+            Assert.Ignore($"Debug builds allocate every async state machine; measured {perFrame:F0} bytes per frame. Run with -c Release.");
+        }
+
+        // A frame (9 KB) or a map (8 KB) allocated per frame would exceed this; what remains is async hand-off bookkeeping.
+        Assert.That(perFrame, Is.LessThan(1024));
     }
 
     [Test]
