@@ -126,6 +126,72 @@ public sealed class StagedPipelineTests
         Assert.That(perFrame, Is.LessThan(1024));
     }
 
+    [TestCase(true)]
+    [TestCase(false)]
+    public async Task A_failure_in_the_preprocessing_or_inference_stage_ends_the_run_with_it_after_the_frames_before(bool inPreprocessing)
+    {
+        const int failAt = 7;
+        using var detector = new BlurDetector(InferenceTestKit.TinyCpu(InputSizePolicy.Native));
+        var failing = new FailingStagedInference(detector, failAt, inPreprocessing);
+        var source = new SyntheticFocusPullSource(PipelineTestKit.SmallScene(), frameCount: 40);
+        await using var pipeline = new BlurPipeline(source, failing, new BlurPipelineOptions(), createAligner: null);
+        var emitted = new List<long>();
+        var failure = Assert.ThrowsAsync<BlurVideoException>(async () =>
+        {
+            await foreach (var result in pipeline.RunAsync())
+            {
+                using (result)
+                {
+                    emitted.Add(result.SequenceNumber);
+                }
+            }
+        });
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(failure!.Message, Is.EqualTo($"injected at frame {failAt}"));
+            Assert.That(emitted, Is.EqualTo(Enumerable.Range(0, failAt).Select(i => (long)i)), "the frames before, in order");
+            Assert.That(source.Pool.Outstanding, Is.Zero, "frames returned");
+            Assert.That(pipeline.OutstandingMaps, Is.Zero, "maps returned");
+        });
+    }
+
+    /// <summary>The real detector's staged path, throwing at one frame in the stage chosen.</summary>
+    private sealed class FailingStagedInference(BlurDetector detector, long failAt, bool inPreprocessing) : IStagedInference
+    {
+        private readonly IStagedInference _inner = detector;
+
+        public (int Width, int Height) GetMapSize(int frameWidth, int frameHeight) => _inner.GetMapSize(frameWidth, frameHeight);
+
+        public long Run(VideoFrame frame, BlurMap destination, CancellationToken cancellationToken) =>
+            throw new NotSupportedException("the pipeline uses the staged path");
+
+        public InferenceInput CreateInput() => _inner.CreateInput();
+
+        public (int Width, int Height) GetInputSize(int frameWidth, int frameHeight, float scale) => _inner.GetInputSize(frameWidth, frameHeight, scale);
+
+        public void Prepare(VideoFrame frame, InferenceInput input, float scale)
+        {
+            if (inPreprocessing && frame.SequenceNumber == failAt)
+            {
+                throw new BlurVideoException($"injected at frame {failAt}");
+            }
+
+            _inner.Prepare(frame, input, scale);
+            input.Tag = frame.SequenceNumber;
+        }
+
+        public void Infer(InferenceInput input, BlurMap destination, CancellationToken cancellationToken)
+        {
+            if (!inPreprocessing && (long)input.Tag! == failAt)
+            {
+                throw new BlurVideoException($"injected at frame {failAt}");
+            }
+
+            _inner.Infer(input, destination, cancellationToken);
+        }
+    }
+
     [Test]
     public async Task Adaptive_quality_steps_down_while_inference_is_slow_and_back_up_when_there_is_room()
     {
