@@ -25,7 +25,7 @@ CLI=(dotnet src/BlurVideo.Cli/bin/Release/net10.0/BlurVideo.Cli.dll)
 log "clip: 1280x720 30 fps, ${SECONDS_CLIP} s, a photo pulled into and out of focus (H.264)"
 PHOTO=../shared/data/sharp/Kodak24/kodim23.png; [[ -f "$PHOTO" ]] || PHOTO=""
 if [[ -n "$PHOTO" ]]; then INPUT=(-loop 1 -framerate 30 -i "$PHOTO"); else INPUT=(-f lavfi -i "testsrc2=size=1280x720:rate=30"); fi
-HALF=$(echo "$SECONDS_CLIP / 2" | bc -l)
+HALF=$(python3 -c "print($SECONDS_CLIP / 2)")
 ffmpeg -hide_banner -loglevel error -y "${INPUT[@]}" -t "$SECONDS_CLIP" \
   -filter_complex "[0]scale=1280:720,setsar=1,format=yuva420p,split[a][b];[b]gblur=sigma=8,fade=t=in:st=0:d=$HALF:alpha=1,fade=t=out:st=$HALF:d=$HALF:alpha=1[c];[a][c]overlay=format=yuv420,format=yuv420p" \
   -r 30 -c:v libx264 -preset ultrafast -g 30 -pix_fmt yuv420p "$CLIP"
@@ -33,7 +33,7 @@ FRAMES=$((SECONDS_CLIP * 30))
 # File mode runs the first FILE_FRAMES frames (a rate; bounds the run on a loaded machine).
 FILE_FRAMES=150
 
-timed() { local start end; start=$(date +%s.%N); "$@" >/dev/null 2>&1; end=$(date +%s.%N); echo "$end - $start" | bc -l; }
+timed() { local start end; start=$(date +%s.%N); "$@" >/dev/null 2>&1; end=$(date +%s.%N); python3 -c "print($end - $start)"; }
 
 log "ffmpeg decode-only and blurdetect"
 DECODE_S=$(timed ffmpeg -hide_banner -i "$CLIP" -f null -)
