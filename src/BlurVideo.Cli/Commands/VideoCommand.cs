@@ -22,8 +22,7 @@ internal static class VideoCommand
         };
         var output = new Option<FileInfo>("--output", "-o")
         {
-            Description = "The overlay video to write (.mp4: mp4v; .avi: MJPG).",
-            Required = true,
+            Description = "The overlay video to write (.mp4: mp4v; .avi: MJPG). Optional when --csv, --maps-dir, --frame-metadata or --stats-json is given.",
         };
         var overlay = new OverlayArguments(OverlayMode.Heatmap);
         var csv = new Option<FileInfo>("--csv")
@@ -54,6 +53,10 @@ internal static class VideoCommand
         {
             Description = "Live mode (drop late frames to stay within the latency budget); the default for cameras and streams.",
         };
+        var fixedQuality = new Option<bool>("--fixed-quality")
+        {
+            Description = "Live mode: always run the network at the full input size (by default a smaller size is used while inference is too slow for the stream).",
+        };
         var maxFrames = new Option<long?>("--max-frames")
         {
             Description = "Stop after this many frames.",
@@ -73,7 +76,7 @@ internal static class VideoCommand
 
         var command = new Command("video", "Detect blur in every frame of a video file, camera or stream and write the overlay video, CSV, maps and statistics.")
         {
-            input, output, csv, statsJson, frameMetadata, mapsDirectory, smoothing, live, maxFrames, duration, model, inputSize, provider, device,
+            input, output, csv, statsJson, frameMetadata, mapsDirectory, smoothing, live, fixedQuality, maxFrames, duration, model, inputSize, provider, device,
         };
         foreach (var option in overlay.All)
         {
@@ -96,7 +99,7 @@ internal static class VideoCommand
             var settings = new VideoJobSettings
             {
                 Input = parseResult.GetRequiredValue(input),
-                OutputVideo = parseResult.GetRequiredValue(output).FullName,
+                OutputVideo = parseResult.GetValue(output)?.FullName,
                 Overlay = overlayOptions,
                 CsvPath = parseResult.GetValue(csv)?.FullName,
                 StatsJsonPath = parseResult.GetValue(statsJson)?.FullName,
@@ -104,6 +107,7 @@ internal static class VideoCommand
                 MapsDirectory = parseResult.GetValue(mapsDirectory)?.FullName,
                 Smoothing = parseResult.GetRequiredValue(smoothing),
                 Live = parseResult.GetValue(live),
+                FixedQuality = parseResult.GetValue(fixedQuality),
                 MaxFrames = parseResult.GetValue(maxFrames),
                 Duration = parseResult.GetValue(duration) is { } seconds ? TimeSpan.FromSeconds(seconds) : null,
                 Model = parseResult.GetRequiredValue(model),
@@ -111,6 +115,13 @@ internal static class VideoCommand
                 Provider = parseResult.GetValue(provider),
                 Device = parseResult.GetValue(device),
             };
+            if (!settings.HasOutput)
+            {
+                parseResult.InvocationConfiguration.Error.WriteLine(
+                    "blurvideo video: nothing to write; give -o VIDEO, --csv FILE, --maps-dir DIR, --frame-metadata FILE or --stats-json FILE.");
+                return Task.FromResult(ExitCodes.Failure);
+            }
+
             return RunAsync(parseResult, "video", settings, cancellationToken);
         });
         return command;

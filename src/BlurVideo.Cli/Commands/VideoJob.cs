@@ -55,6 +55,7 @@ internal static class VideoJob
         {
             Latency = live ? LatencyPolicy.Live : LatencyPolicy.Lossless,
             Smoothing = settings.Smoothing,
+            AdaptiveQuality = live && !settings.FixedQuality ? new AdaptiveQualityOptions() : null,
         };
         await using var pipeline = new BlurPipeline(source, detector, options);
         var totalFrames = live ? null : Min(source.FrameCount, settings.MaxFrames);
@@ -151,9 +152,9 @@ internal static class VideoJob
 
     private static IEnumerable<(string Option, string Path)> Outputs(VideoJobSettings settings)
     {
-        yield return ("-o", settings.OutputVideo);
         (string Option, string? Path)[] optional =
         [
+            ("-o", settings.OutputVideo),
             ("--csv", settings.CsvPath), ("--stats-json", settings.StatsJsonPath), ("--frame-metadata", settings.FrameMetadataPath),
             ("--maps-dir", settings.MapsDirectory),
         ];

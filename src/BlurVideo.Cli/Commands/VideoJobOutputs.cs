@@ -18,7 +18,7 @@ namespace BlurVideo.Cli.Commands;
 /// </remarks>
 internal sealed class VideoJobOutputs : IDisposable
 {
-    private const string CsvHeader = "index,timestamp_ms,blurred_fraction,focus_score,latency_ms,stale";
+    private const string CsvHeader = "index,timestamp_ms,blurred_fraction,focus_score,latency_ms,stale,input_width,input_height";
 
     // A map is written under this name, then renamed: a stop never leaves a torn PNG under a frame's name.
     private const string PartialMapName = ".partial.png";
@@ -35,6 +35,8 @@ internal sealed class VideoJobOutputs : IDisposable
     private byte[] _overlay = [];
     private float[] _frameMap = [];
     private double _blurredFractionSum;
+    private int _width;
+    private int _height;
     private long _frames;
 
     public VideoJobOutputs(VideoJobSettings settings, double framesPerSecond)
@@ -69,8 +71,11 @@ internal sealed class VideoJobOutputs : IDisposable
             }
 
             // Created now to fail early; ffmpeg writes it from the first frame (its size), or it is removed after a run without frames.
-            VideoJob.CreateParentDirectory(settings.OutputVideo);
-            File.Create(settings.OutputVideo).Dispose();
+            if (settings.OutputVideo is not null)
+            {
+                VideoJob.CreateParentDirectory(settings.OutputVideo);
+                File.Create(settings.OutputVideo).Dispose();
+            }
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -81,7 +86,7 @@ internal sealed class VideoJobOutputs : IDisposable
         }
     }
 
-    /// <summary>Frames in the finished overlay video; null when writing it failed (then it holds an unknown part).</summary>
+    /// <summary>Frames in the finished overlay video (0 without one); null when writing it failed (then it holds an unknown part).</summary>
     public long? FramesWritten => VideoError is null ? _video?.FramesWritten ?? 0 : null;
 
     /// <summary>Why the overlay video is incomplete; null when it is fine.</summary>
@@ -101,19 +106,22 @@ internal sealed class VideoJobOutputs : IDisposable
         _blurredFractionSum += blurredFraction;
         _frames++;
 
-        frame.Pixels.CopyTo(_overlay);
-        _zones?.Update(result);
-        _composer.Compose(_overlay, frame.Width, frame.Height, frame.Stride, map.Values, map.Width, map.Height,
-            _zones is null ? default : _zones.ZoneScores, _zones?.Options.GridColumns ?? 0, _settings.Overlay);
+        if (_video is not null)
+        {
+            frame.Pixels.CopyTo(_overlay);
+            _zones?.Update(result);
+            _composer.Compose(_overlay, frame.Width, frame.Height, frame.Stride, map.Values, map.Width, map.Height,
+                _zones is null ? default : _zones.ZoneScores, _zones?.Options.GridColumns ?? 0, _settings.Overlay);
 
-        try
-        {
-            _video!.WriteFrame(_overlay, frame.Stride);
-        }
-        catch (VideoJobException ex)
-        {
-            VideoError = ex.Message;
-            throw;
+            try
+            {
+                _video.WriteFrame(_overlay, frame.Stride);
+            }
+            catch (VideoJobException ex)
+            {
+                VideoError = ex.Message;
+                throw;
+            }
         }
 
         if (_partialMap is not null)
@@ -130,7 +138,7 @@ internal sealed class VideoJobOutputs : IDisposable
             var focusScore = 1f - _focus.RegionBlur;
             _line.AsSpan().TryWrite(
                 CultureInfo.InvariantCulture,
-                $"{result.SequenceNumber},{result.SourceTimestamp.TotalMilliseconds:F1},{blurredFraction:F4},{focusScore:F4},{result.Age.TotalMilliseconds:F2},{(result.Stale ? 1 : 0)}",
+                $"{result.SequenceNumber},{result.SourceTimestamp.TotalMilliseconds:F1},{blurredFraction:F4},{focusScore:F4},{result.Age.TotalMilliseconds:F2},{(result.Stale ? 1 : 0)},{result.InputWidth},{result.InputHeight}",
                 out var length);
             _csv.WriteLine(_line.AsSpan(0, length));
         }
@@ -154,7 +162,7 @@ internal sealed class VideoJobOutputs : IDisposable
             VideoError ??= ex.Message;
         }
 
-        if (_video is null)
+        if (_video is null && _settings.OutputVideo is not null)
         {
             File.Delete(_settings.OutputVideo);
         }
@@ -202,20 +210,25 @@ internal sealed class VideoJobOutputs : IDisposable
 
     private void EnsureBuffers(int width, int height)
     {
-        if (_video is not null)
+        if (_width != 0)
         {
-            if (_video.Width != width || _video.Height != height)
+            if (_width != width || _height != height)
             {
                 throw new VideoJobException(
-                    $"The source changed its frame size from {_video.Width}x{_video.Height} to {width}x{height}; one video cannot hold both.");
+                    $"The source changed its frame size from {_width}x{_height} to {width}x{height}; one video cannot hold both.");
             }
 
             return;
         }
 
-        _video = new OverlayVideoWriter(_settings.OutputVideo, _framesPerSecond, width, height);
+        _width = width;
+        _height = height;
+        if (_settings.OutputVideo is not null)
+        {
+            _video = new OverlayVideoWriter(_settings.OutputVideo, _framesPerSecond, width, height);
+            _overlay = GC.AllocateUninitializedArray<byte>(width * height * 3, pinned: true);
+        }
 
-        _overlay = GC.AllocateUninitializedArray<byte>(width * height * 3, pinned: true);
         if (_settings.MapsDirectory is not null)
         {
             _frameMap = new float[width * height];

@@ -11,8 +11,8 @@ internal sealed record VideoJobSettings
     /// <summary>A file, a folder of images, a camera index or device, a URL, or <c>synthetic</c>.</summary>
     public required string Input { get; init; }
 
-    /// <summary>The overlay video (.mp4 with mp4v, .avi with MJPG).</summary>
-    public required string OutputVideo { get; init; }
+    /// <summary>The overlay video (.mp4 with mp4v, .avi with MJPG); null = none (another output is asked for).</summary>
+    public string? OutputVideo { get; init; }
 
     /// <summary>How the blur map is drawn on the video (the options <c>monitor</c> shows too).</summary>
     public OverlayOptions Overlay { get; init; } = new();
@@ -31,6 +31,13 @@ internal sealed record VideoJobSettings
 
     /// <summary>Live mode (drop frames to stay on time) even for a file.</summary>
     public bool Live { get; init; }
+
+    /// <summary>Live mode: always the full input size (no adaptive quality).</summary>
+    public bool FixedQuality { get; init; }
+
+    /// <summary>True when at least one output (video, CSV, statistics, frame metadata, maps) is asked for.</summary>
+    public bool HasOutput =>
+        OutputVideo is not null || CsvPath is not null || StatsJsonPath is not null || FrameMetadataPath is not null || MapsDirectory is not null;
 
     /// <summary>Stop after this many emitted frames.</summary>
     public long? MaxFrames { get; init; }

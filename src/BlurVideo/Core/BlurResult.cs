@@ -38,6 +38,15 @@ public sealed class BlurResult : IDisposable
     /// <summary>Temporal smoothing discarded its history at this frame because the scene changed.</summary>
     public bool SceneCut { get; private set; }
 
+    /// <summary>The adaptive-quality level the frame ran at: 0 = full quality, higher = a smaller network input.</summary>
+    public int QualityLevel { get; internal set; }
+
+    /// <summary>Width of the network input the frame ran at (the map keeps the full-quality size).</summary>
+    public int InputWidth { get; internal set; }
+
+    /// <summary>Height of the network input the frame ran at.</summary>
+    public int InputHeight { get; internal set; }
+
     /// <summary>Returns the frame, the map and this object to their pools. Calling it again is a no-op.</summary>
     public void Dispose()
     {

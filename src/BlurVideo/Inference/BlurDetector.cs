@@ -35,7 +35,7 @@ namespace BlurVideo.Inference;
 /// ONNX Runtime session, the tensors and the native preprocessor until <see cref="Dispose"/>; maps it handed out
 /// belong to their owners and stay valid after it is disposed, until they are disposed themselves.</para>
 /// </remarks>
-public sealed partial class BlurDetector : IBlurInference, IDisposable
+public sealed partial class BlurDetector : IStagedInference, IDisposable
 {
     private const string CudaProviderName = "CUDAExecutionProvider";
 
@@ -53,7 +53,7 @@ public sealed partial class BlurDetector : IBlurInference, IDisposable
     private Preprocessor? _preprocessor;
     private BlurMapPool? _maps;
     private Mat? _converted;
-    private bool _disposed;
+    private volatile bool _disposed;
 
     /// <summary>Loads the model and creates the ONNX Runtime session.</summary>
     /// <exception cref="ModelNotFoundException">Unknown model name (the message lists the available ones) or missing file.</exception>
@@ -241,6 +241,59 @@ public sealed partial class BlurDetector : IBlurInference, IDisposable
         }
     }
 
+    InferenceInput IStagedInference.CreateInput() => new();
+
+    (int Width, int Height) IStagedInference.GetInputSize(int frameWidth, int frameHeight, float scale)
+    {
+        var (width, height) = GetInputSize(frameWidth, frameHeight);
+        if (scale >= 1f || FixedInputSize is not null)
+        {
+            return (width, height);
+        }
+
+        return (RoundToMultipleOf32(width * scale), RoundToMultipleOf32(height * scale));
+    }
+
+    // Outside the lock: the input's own preprocessor and tensors, so the next frame is prepared while Infer runs.
+    void IStagedInference.Prepare(VideoFrame frame, InferenceInput input, float scale)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var (width, height) = ((IStagedInference)this).GetInputSize(frame.Width, frame.Height, scale);
+        if (input.Tensors is null || input.Width != width || input.Height != height)
+        {
+            input.Dispose();
+            input.Tensors = ActiveProvider == ExecutionProvider.Cuda
+                ? TensorBinding.ForCuda(_session, _options.CudaDeviceId, width, height)
+                : TensorBinding.ForCpu(_session, width, height);
+            input.Preprocessor = new Preprocessor(width, height, _mean, _std);
+            input.Width = width;
+            input.Height = height;
+        }
+
+        input.Preprocessor!.Run(frame.Pixels, frame.Width, frame.Height, frame.Stride, input.Tensors.Input);
+    }
+
+    void IStagedInference.Infer(InferenceInput input, BlurMap destination, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        var tensors = input.Tensors ?? throw new InvalidOperationException("The input was not prepared.");
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            RunTensors(tensors);
+        }
+
+        if (destination.Width == tensors.Width && destination.Height == tensors.Height)
+        {
+            tensors.Output.CopyTo(destination.Values);
+        }
+        else
+        {
+            MapResampler.Resize(tensors.Output, tensors.Width, tensors.Height, destination.Values, destination.Width, destination.Height);
+        }
+    }
+
     /// <summary>Reads the network's input shape: null when H and W are free, the fixed size otherwise.</summary>
     private static (int Width, int Height)? ReadFixedInputSize(InferenceSession session, string modelPath)
     {
@@ -350,6 +403,12 @@ public sealed partial class BlurDetector : IBlurInference, IDisposable
                 nameof(destination));
         }
 
+        RunTensors(tensors);
+        tensors.Output.CopyTo(destination.Values);
+    }
+
+    private void RunTensors(TensorBinding tensors)
+    {
         try
         {
             tensors.Run(_runOptions);
@@ -360,8 +419,6 @@ public sealed partial class BlurDetector : IBlurInference, IDisposable
                 string.Create(CultureInfo.InvariantCulture, $"Running the model '{Model.Name}' at {tensors.Width}x{tensors.Height} failed: {OneLine(exception.Message)}"),
                 exception);
         }
-
-        tensors.Output.CopyTo(destination.Values);
     }
 
     private (InferenceSession Session, ExecutionProvider Provider, string? FallbackReason) CreateSession()

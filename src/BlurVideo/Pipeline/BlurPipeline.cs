@@ -38,7 +38,10 @@ public sealed partial class BlurPipeline : IAsyncDisposable
     private readonly Func<int, int, ITemporalAligner> _createAligner;
     private readonly ILogger _logger;
     private readonly ResultPool _results = new();
-    private readonly Action<VideoFrame> _frameDropped;
+    private readonly Action<Work> _frameDropped;
+
+    // Tests: replaces the measured inference time (level, measured) the adaptive quality sees, so its steps are deterministic.
+    private readonly Func<int, TimeSpan, TimeSpan>? _measuredInferenceTime;
     private BlurMapPool? _maps;
     private int _sourceEpoch;
     private int _started;
@@ -59,12 +62,14 @@ public sealed partial class BlurPipeline : IAsyncDisposable
     /// <param name="createAligner">Creates the aligner for a map size; null = DIS optical flow (or none when
     /// <see cref="TemporalSmoothingOptions.MotionCompensation"/> is off).</param>
     /// <param name="logger">Receives reconnect warnings.</param>
+    /// <param name="measuredInferenceTime">Tests: the inference time adaptive quality sees for (level, measured time).</param>
     internal BlurPipeline(
         IFrameSource source,
         IBlurInference inference,
         BlurPipelineOptions? options,
         Func<int, int, ITemporalAligner>? createAligner = null,
-        ILogger? logger = null)
+        ILogger? logger = null,
+        Func<int, TimeSpan, TimeSpan>? measuredInferenceTime = null)
     {
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(inference);
@@ -75,6 +80,8 @@ public sealed partial class BlurPipeline : IAsyncDisposable
         _latency.Validate();
         _options.Smoothing.Validate();
         _options.Reconnect.Validate();
+        _options.AdaptiveQuality?.Validate();
+        _measuredInferenceTime = measuredInferenceTime;
         _createAligner = createAligner ?? DefaultAligner(_options.Smoothing);
         _logger = logger ?? NullLogger.Instance;
         _frameDropped = OnFrameDropped;
@@ -105,27 +112,43 @@ public sealed partial class BlurPipeline : IAsyncDisposable
             throw new InvalidOperationException("A BlurPipeline runs once; create a new one to run again.");
         }
 
+        var lossless = _latency.DropPolicy == FrameDropPolicy.None;
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var frames = CreateFrameChannel();
-        var results = Channel.CreateBounded<BlurResult>(new BoundedChannelOptions(_latency.DropPolicy == FrameDropPolicy.None ? 2 : 1)
+        var staged = _inference as IStagedInference;
+
+        // Staged inference: a free-input channel holds the input slots no stage owns. Preprocessing takes a slot
+        // before it takes a frame, inference hands it back after the run. Lossless: three slots, so the next frames
+        // are prepared while one runs. Live: one, so the frame prepared is the newest when inference is free (a
+        // prepared frame waiting behind a running one would age by a whole inference); preprocessing then overlaps
+        // smoothing and the consumer.
+        var slotCount = lossless ? 3 : 1;
+        var inputs = staged is null ? [] : new InferenceInput[slotCount];
+        var freeInputs = CreateChannel<InferenceInput>(Math.Max(1, inputs.Length));
+        for (var i = 0; i < inputs.Length; i++)
         {
-            FullMode = BoundedChannelFullMode.Wait,
-            SingleReader = true,
-            SingleWriter = true,
-        });
+            inputs[i] = staged!.CreateInput();
+            freeInputs.Writer.TryWrite(inputs[i]);
+        }
+
+        var prepared = staged is null ? frames : CreateChannel<Work>(slotCount);
+        var inferred = CreateChannel<Work>(lossless ? 2 : 1);
+        var results = CreateChannel<BlurResult>(lossless ? 2 : 1);
+        var quality = CreateQualityController();
 
         // Channel waits take no token (a cancellable wait allocates per call); cancelling completes the
         // channels instead, which wakes every waiter.
-        using var closeOnStop = stop.Token.UnsafeRegister(
-            static state =>
-            {
-                var (frameChannel, resultChannel) = ((Channel<VideoFrame>, Channel<BlurResult>))state!;
-                frameChannel.Writer.TryComplete();
-                resultChannel.Writer.TryComplete();
-            },
-            (frames, results));
-        var capture = Task.Run(() => CaptureAsync(frames.Writer, stop.Token), CancellationToken.None);
-        var processing = Task.Run(() => ProcessAsync(frames.Reader, results.Writer, stop.Token), CancellationToken.None);
+        var channels = new StageChannels(frames, prepared, freeInputs, inferred, results);
+        using var closeOnStop = stop.Token.UnsafeRegister(static state => ((StageChannels)state!).CompleteAll(), channels);
+        Task[] stages =
+        [
+            Task.Run(() => CaptureAsync(frames.Writer, stop.Token), CancellationToken.None),
+            staged is null
+                ? Task.CompletedTask
+                : Task.Run(() => PreprocessAsync(staged, frames.Reader, freeInputs.Reader, prepared.Writer, quality, stop.Token), CancellationToken.None),
+            Task.Run(() => InferAsync(prepared.Reader, freeInputs.Writer, inferred.Writer, quality, stop.Token), CancellationToken.None),
+            Task.Run(() => SmoothAsync(inferred.Reader, results.Writer, stop.Token), CancellationToken.None),
+        ];
         try
         {
             while (await results.Reader.WaitToReadAsync(CancellationToken.None).ConfigureAwait(false))
@@ -149,15 +172,11 @@ public sealed partial class BlurPipeline : IAsyncDisposable
         finally
         {
             await stop.CancelAsync().ConfigureAwait(false);
-            await Task.WhenAll(capture, processing).ConfigureAwait(false);
-            while (frames.Reader.TryRead(out var frame))
+            await Task.WhenAll(stages).ConfigureAwait(false);
+            channels.DisposeQueued();
+            foreach (var input in inputs)
             {
-                frame.Dispose();
-            }
-
-            while (results.Reader.TryRead(out var result))
-            {
-                result.Dispose();
+                input.Dispose();
             }
 
             Statistics.Stop();
@@ -179,7 +198,7 @@ public sealed partial class BlurPipeline : IAsyncDisposable
             ? static (width, height) => new DisFlowAligner(width, height)
             : static (_, _) => new UncompensatedAligner();
 
-    private Channel<VideoFrame> CreateFrameChannel()
+    private Channel<Work> CreateFrameChannel()
     {
         var options = new BoundedChannelOptions(_latency.QueueCapacity)
         {
@@ -190,14 +209,34 @@ public sealed partial class BlurPipeline : IAsyncDisposable
         return Channel.CreateBounded(options, _frameDropped);
     }
 
-    private void OnFrameDropped(VideoFrame frame)
+    private static Channel<T> CreateChannel<T>(int capacity) =>
+        Channel.CreateBounded<T>(new BoundedChannelOptions(capacity)
+        {
+            FullMode = BoundedChannelFullMode.Wait,
+            SingleReader = true,
+            SingleWriter = true,
+        });
+
+    private AdaptiveQualityController? CreateQualityController()
+    {
+        if (_options.AdaptiveQuality is not { } adaptive || _inference is not IStagedInference)
+        {
+            return null;
+        }
+
+        var target = adaptive.Target
+            ?? (_source.FramesPerSecond > 0 ? TimeSpan.FromSeconds(1 / _source.FramesPerSecond) : _latency.Budget / 4);
+        return new AdaptiveQualityController(adaptive, target);
+    }
+
+    private void OnFrameDropped(Work work)
     {
         Statistics.FrameDropped(FrameDropReason.QueueFull);
-        frame.Dispose();
+        work.Dispose();
     }
 
     /// <summary>Reads the source into the frame channel; completes the channel when the source ends or fails.</summary>
-    private async Task CaptureAsync(ChannelWriter<VideoFrame> frames, CancellationToken cancellationToken)
+    private async Task CaptureAsync(ChannelWriter<Work> frames, CancellationToken cancellationToken)
     {
         Exception? failure = null;
         long delivered = 0;
@@ -231,9 +270,9 @@ public sealed partial class BlurPipeline : IAsyncDisposable
                 Statistics.FrameCaptured(Stopwatch.GetElapsedTime(readStart));
                 if (_latency.DropPolicy == FrameDropPolicy.None)
                 {
-                    await WriteOrDisposeAsync(frames, frame).ConfigureAwait(false);
+                    await WriteOrDisposeAsync(frames, new Work(frame)).ConfigureAwait(false);
                 }
-                else if (!frames.TryWrite(frame))
+                else if (!frames.TryWrite(new Work(frame)))
                 {
                     frame.Dispose();
                 }
@@ -308,36 +347,61 @@ public sealed partial class BlurPipeline : IAsyncDisposable
         }
     }
 
-    /// <summary>Takes frames from the channel, runs inference and smoothing, and writes results; completes the result channel.</summary>
-    private async Task ProcessAsync(ChannelReader<VideoFrame> frames, ChannelWriter<BlurResult> results, CancellationToken cancellationToken)
+    /// <summary>
+    /// Preprocessing stage (staged inference only): takes a free input slot, then the next frame, and prepares the
+    /// frame into the slot at the adaptive-quality level's size while the inference stage runs the previous slot.
+    /// </summary>
+    private async Task PreprocessAsync(
+        IStagedInference inference, ChannelReader<Work> frames, ChannelReader<InferenceInput> freeInputs, ChannelWriter<Work> prepared,
+        AdaptiveQualityController? quality, CancellationToken cancellationToken)
     {
         Exception? failure = null;
-        var smoother = new TemporalSmoother(_options.Smoothing, _createAligner);
-        var epoch = Volatile.Read(ref _sourceEpoch);
         var dropLate = _latency.DropPolicy != FrameDropPolicy.None;
+        InferenceInput? input = null;
         try
         {
-            while (await frames.WaitToReadAsync(CancellationToken.None).ConfigureAwait(false))
+            while (true)
             {
-                while (frames.TryRead(out var frame))
+                while (input is null && !freeInputs.TryRead(out input))
                 {
-                    if (dropLate && frame.Age > _latency.Budget)
+                    if (!await freeInputs.WaitToReadAsync(CancellationToken.None).ConfigureAwait(false))
                     {
-                        Statistics.FrameDropped(FrameDropReason.OverBudget);
-                        frame.Dispose();
-                        continue;
+                        return; // Stopping: the slot channel was closed.
                     }
-
-                    var currentEpoch = Volatile.Read(ref _sourceEpoch);
-                    if (currentEpoch != epoch)
-                    {
-                        smoother.Reset();
-                        epoch = currentEpoch;
-                    }
-
-                    var result = Process(frame, smoother, cancellationToken);
-                    await WriteOrDisposeAsync(results, result).ConfigureAwait(false);
                 }
+
+                Work work;
+                while (!frames.TryRead(out work))
+                {
+                    if (!await frames.WaitToReadAsync(CancellationToken.None).ConfigureAwait(false))
+                    {
+                        return; // The source ended; the slot is disposed with the others.
+                    }
+                }
+
+                if (dropLate && work.Frame.Age > _latency.Budget)
+                {
+                    Statistics.FrameDropped(FrameDropReason.OverBudget);
+                    work.Dispose();
+                    continue; // Keeps the slot for the next frame.
+                }
+
+                try
+                {
+                    var level = quality?.Level ?? 0;
+                    var start = Stopwatch.GetTimestamp();
+                    inference.Prepare(work.Frame, input, quality?.ScaleOf(level) ?? 1f);
+                    Statistics.RecordStage(PipelineStage.Preprocess, Stopwatch.GetElapsedTime(start));
+                    work = work with { Input = input, Level = level };
+                    input = null;
+                }
+                catch
+                {
+                    work.Dispose();
+                    throw;
+                }
+
+                await WriteOrDisposeAsync(prepared, work).ConfigureAwait(false);
             }
         }
         catch (Exception) when (cancellationToken.IsCancellationRequested)
@@ -350,34 +414,161 @@ public sealed partial class BlurPipeline : IAsyncDisposable
         }
         finally
         {
-            smoother.Dispose();
-            results.TryComplete(failure);
+            prepared.TryComplete(failure);
         }
     }
 
-    /// <summary>Preprocess, inference and smoothing of one frame; takes ownership of the frame.</summary>
-    private BlurResult Process(VideoFrame frame, TemporalSmoother smoother, CancellationToken cancellationToken)
+    /// <summary>Inference stage: runs the network on each prepared frame (or the whole unstaged inference) into a pooled map.</summary>
+    private async Task InferAsync(
+        ChannelReader<Work> prepared, ChannelWriter<InferenceInput> freeInputs, ChannelWriter<Work> inferred,
+        AdaptiveQualityController? quality, CancellationToken cancellationToken)
     {
-        BlurMap? map = null;
+        Exception? failure = null;
+        var dropLate = _latency.DropPolicy != FrameDropPolicy.None;
         try
         {
-            map = RentMap(frame);
-            var start = Stopwatch.GetTimestamp();
-            var preprocessed = _inference.Run(frame, map, cancellationToken);
-            var inferred = Stopwatch.GetTimestamp();
-            Statistics.FrameProcessed();
-            var sceneCut = smoother.Apply(frame, map);
-            var smoothed = Stopwatch.GetTimestamp();
-            Statistics.RecordStage(PipelineStage.Preprocess, Stopwatch.GetElapsedTime(start, preprocessed));
-            Statistics.RecordStage(PipelineStage.Inference, Stopwatch.GetElapsedTime(preprocessed, inferred));
-            Statistics.RecordStage(PipelineStage.Smoothing, Stopwatch.GetElapsedTime(inferred, smoothed));
-            return _results.Rent(frame, map, sceneCut);
+            while (await prepared.WaitToReadAsync(CancellationToken.None).ConfigureAwait(false))
+            {
+                while (prepared.TryRead(out var work))
+                {
+                    if (dropLate && work.Frame.Age > _latency.Budget)
+                    {
+                        Statistics.FrameDropped(FrameDropReason.OverBudget);
+                        ReleaseInput(freeInputs, ref work);
+                        work.Dispose();
+                        continue;
+                    }
+
+                    try
+                    {
+                        work = Infer(work, freeInputs, quality, cancellationToken);
+                    }
+                    catch
+                    {
+                        ReleaseInput(freeInputs, ref work);
+                        work.Dispose();
+                        throw;
+                    }
+
+                    await WriteOrDisposeAsync(inferred, work).ConfigureAwait(false);
+                }
+            }
+        }
+        catch (Exception) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+        catch (Exception ex)
+        {
+            failure = ex;
+        }
+        finally
+        {
+            inferred.TryComplete(failure);
+        }
+    }
+
+    private Work Infer(Work work, ChannelWriter<InferenceInput> freeInputs, AdaptiveQualityController? quality, CancellationToken cancellationToken)
+    {
+        var frame = work.Frame;
+        var map = RentMap(frame);
+        try
+        {
+            return InferInto(work with { Map = map }, freeInputs, quality, cancellationToken);
         }
         catch
         {
-            map?.Dispose();
-            frame.Dispose();
+            map.Dispose(); // The caller disposes the frame and releases the input; the map is this method's.
             throw;
+        }
+    }
+
+    private Work InferInto(Work work, ChannelWriter<InferenceInput> freeInputs, AdaptiveQualityController? quality, CancellationToken cancellationToken)
+    {
+        var frame = work.Frame;
+        var start = Stopwatch.GetTimestamp();
+        if (work.Input is { } input)
+        {
+            ((IStagedInference)_inference).Infer(input, work.Map!, cancellationToken);
+            var elapsed = Stopwatch.GetElapsedTime(start);
+            Statistics.RecordStage(PipelineStage.Inference, elapsed);
+            work = work with { InputWidth = input.Width, InputHeight = input.Height };
+            ReleaseInput(freeInputs, ref work);
+            quality?.Observe(work.Level, _measuredInferenceTime?.Invoke(work.Level, elapsed) ?? elapsed);
+        }
+        else
+        {
+            var preprocessed = _inference.Run(frame, work.Map!, cancellationToken);
+            var inferredAt = Stopwatch.GetTimestamp();
+            Statistics.RecordStage(PipelineStage.Preprocess, Stopwatch.GetElapsedTime(start, preprocessed));
+            Statistics.RecordStage(PipelineStage.Inference, Stopwatch.GetElapsedTime(preprocessed, inferredAt));
+            work = work with { InputWidth = work.Map!.Width, InputHeight = work.Map.Height };
+        }
+
+        Statistics.FrameProcessed();
+        return work;
+    }
+
+    /// <summary>Hands the work's input slot back to the preprocessing stage (a closed channel means the run is stopping).</summary>
+    private static void ReleaseInput(ChannelWriter<InferenceInput> freeInputs, ref Work work)
+    {
+        if (work.Input is { } input)
+        {
+            freeInputs.TryWrite(input);
+            work = work with { Input = null };
+        }
+    }
+
+    /// <summary>Smoothing stage: temporal smoothing in order, then the result for the consumer.</summary>
+    private async Task SmoothAsync(ChannelReader<Work> inferred, ChannelWriter<BlurResult> results, CancellationToken cancellationToken)
+    {
+        Exception? failure = null;
+        var smoother = new TemporalSmoother(_options.Smoothing, _createAligner);
+        var epoch = Volatile.Read(ref _sourceEpoch);
+        try
+        {
+            while (await inferred.WaitToReadAsync(CancellationToken.None).ConfigureAwait(false))
+            {
+                while (inferred.TryRead(out var work))
+                {
+                    var currentEpoch = Volatile.Read(ref _sourceEpoch);
+                    if (currentEpoch != epoch)
+                    {
+                        smoother.Reset();
+                        epoch = currentEpoch;
+                    }
+
+                    BlurResult result;
+                    try
+                    {
+                        var start = Stopwatch.GetTimestamp();
+                        var sceneCut = smoother.Apply(work.Frame, work.Map!);
+                        Statistics.RecordStage(PipelineStage.Smoothing, Stopwatch.GetElapsedTime(start));
+                        result = _results.Rent(work.Frame, work.Map!, sceneCut);
+                        result.QualityLevel = work.Level;
+                        result.InputWidth = work.InputWidth;
+                        result.InputHeight = work.InputHeight;
+                    }
+                    catch
+                    {
+                        work.Dispose();
+                        throw;
+                    }
+
+                    await WriteOrDisposeAsync(results, result).ConfigureAwait(false);
+                }
+            }
+        }
+        catch (Exception) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+        catch (Exception ex)
+        {
+            failure = ex;
+        }
+        finally
+        {
+            smoother.Dispose();
+            results.TryComplete(failure);
         }
     }
 
@@ -390,6 +581,61 @@ public sealed partial class BlurPipeline : IAsyncDisposable
         }
 
         return _maps.Rent();
+    }
+
+    /// <summary>One frame on its way through the stages; exactly one stage or channel holds it at a time.</summary>
+    private readonly record struct Work(VideoFrame Frame) : IDisposable
+    {
+        public InferenceInput? Input { get; init; }
+
+        public BlurMap? Map { get; init; }
+
+        public int Level { get; init; }
+
+        public int InputWidth { get; init; }
+
+        public int InputHeight { get; init; }
+
+        /// <summary>Returns the frame and the map to their pools (the input slot goes back separately).</summary>
+        public void Dispose()
+        {
+            Frame.Dispose();
+            Map?.Dispose();
+        }
+    }
+
+    /// <summary>The channels between the stages: completed together when the run stops, drained at its end.</summary>
+    private sealed class StageChannels(
+        Channel<Work> frames, Channel<Work> prepared, Channel<InferenceInput> freeInputs, Channel<Work> inferred, Channel<BlurResult> results)
+    {
+        public void CompleteAll()
+        {
+            frames.Writer.TryComplete();
+            prepared.Writer.TryComplete();
+            freeInputs.Writer.TryComplete();
+            inferred.Writer.TryComplete();
+            results.Writer.TryComplete();
+        }
+
+        /// <summary>Disposes what the stopped stages left in the channels (every stage has ended).</summary>
+        public void DisposeQueued()
+        {
+            Drain(frames);
+            Drain(prepared);
+            Drain(inferred);
+            while (results.Reader.TryRead(out var result))
+            {
+                result.Dispose();
+            }
+        }
+
+        private static void Drain(Channel<Work> channel)
+        {
+            while (channel.Reader.TryRead(out var work))
+            {
+                work.Dispose();
+            }
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Live source {Source} failed; reopening it.")]

@@ -13,6 +13,9 @@ public sealed record BlurPipelineOptions
     /// <summary>How a failed live source is reopened. Files are never reopened: their failure ends the stream.</summary>
     public ReconnectPolicy Reconnect { get; init; } = ReconnectPolicy.Default;
 
+    /// <summary>Smaller network inputs for the next frames while inference is too slow for the stream; null = always full quality.</summary>
+    public AdaptiveQualityOptions? AdaptiveQuality { get; init; }
+
     /// <summary>Leave the source open when the pipeline is disposed (the caller disposes it).</summary>
     public bool LeaveSourceOpen { get; init; }
 

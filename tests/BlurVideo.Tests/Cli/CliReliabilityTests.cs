@@ -125,7 +125,7 @@ public sealed class CliReliabilityTests
 
         await cli.WaitForExitAsync();
         var lines = File.ReadAllLines(csv).Skip(1).ToArray();
-        Assert.That(lines, Has.All.Match(@"^\d+,[0-9.]+,[0-9.]+,[0-9.]+,[0-9.]+,[01]$"), "every CSV row is whole");
+        Assert.That(lines, Has.All.Match(@"^\d+,[0-9.]+,[0-9.]+,[0-9.]+,[0-9.]+,[01],\d+,\d+$"), "every CSV row is whole");
         var frames = ProbeFrames(video);
         Assert.That(frames, Is.GreaterThanOrEqualTo(25), "at least the first one-second fragment survives");
         Assert.That(frames, Is.LessThanOrEqualTo(lines.Length));

@@ -7,7 +7,7 @@ namespace BlurVideo.Tests.Cli;
 [TestFixture]
 public class VideoCommandTests
 {
-    private const string CsvHeader = "index,timestamp_ms,blurred_fraction,focus_score,latency_ms,stale";
+    private const string CsvHeader = "index,timestamp_ms,blurred_fraction,focus_score,latency_ms,stale,input_width,input_height";
     private string _folder = "";
 
     [SetUp]
@@ -18,6 +18,31 @@ public class VideoCommandTests
 
     [TearDown]
     public void DeleteFolder() => Directory.Delete(_folder, recursive: true);
+
+    [Test]
+    public async Task Without_o_the_csv_alone_is_written_and_no_video()
+    {
+        var csv = Path.Combine(_folder, "frames.csv");
+        var (exitCode, _, error) = await CliRun.InvokeAsync(
+            "video", "synthetic", "--csv", csv, "--max-frames", "4", "--model", CliRun.TinyModel, "--input-size", "Native");
+
+        Assert.That(exitCode, Is.EqualTo(ExitCodes.Success), error);
+        var rows = CliRun.ReadCsvRows(csv);
+        Assert.That(string.Join(' ', rows.Select(row => row[0])), Is.EqualTo("0 1 2 3"));
+        // Lossless file mode runs at full quality: the input size is the frame's (Native, 320×240 → 320×256 in 32s).
+        Assert.That(rows.Select(row => (row[6], row[7])), Has.All.EqualTo(("320", "256")));
+        Assert.That(Directory.GetFileSystemEntries(_folder).Single(), Is.EqualTo(csv), "nothing but the CSV");
+    }
+
+    [Test]
+    public async Task Without_any_output_it_is_one_line_and_exit_code_1()
+    {
+        var (exitCode, _, error) = await CliRun.InvokeAsync("video", "synthetic", "--max-frames", "2", "--model", CliRun.TinyModel);
+
+        Assert.That(exitCode, Is.EqualTo(ExitCodes.Failure));
+        Assert.That(error.Trim(), Does.StartWith("blurvideo video: nothing to write;").And.Not.Contain("\n"));
+        Assert.That(Directory.GetFileSystemEntries(_folder), Is.Empty);
+    }
 
     [Test]
     public async Task Synthetic_with_max_frames_writes_that_many_rows_maps_and_video_frames_and_the_statistics()
