@@ -8,7 +8,7 @@ model=${2:-defusionnet-s}
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 profile=$(mktemp -d)
-trap 'kill "$browser" 2>/dev/null && wait "$browser" 2>/dev/null; rm -rf "$profile"' EXIT
+trap 'kill "${browser:-}" 2>/dev/null && wait "${browser:-}" 2>/dev/null; rm -rf "$profile"' EXIT
 
 dotnet build -c Release "$repo/src/BlurVideo.Cli" -v q -nologo >/dev/null
 dotnet "$repo/src/BlurVideo.Cli/bin/Release/net10.0/BlurVideo.Cli.dll" monitor synthetic --port "$port" \
