@@ -16,17 +16,28 @@ namespace BlurVideo.Cli.Queue;
 /// letters with the reason. The connection, channels and consumers are recovered after a broker restart; a delivery the
 /// broker sends again then finds the output in place and is acknowledged without being redone.
 /// </summary>
+/// <remarks>
+/// Jobs run on the worker's own tasks, not inside the client's delivery callback: the client closes a lost channel only
+/// after its callbacks have returned, and closes the connection's channels one after another, so a job still running
+/// (or publishing its result) inside a callback would hold up the closing of the publishing channel, whose pending
+/// confirmations then fail only at their timeout, and keep the job counted as running meanwhile. A delivery of a lost
+/// channel is never settled: its tag means nothing on the recovered channel, and the broker has already put the message
+/// back; its redelivery finds the finished output (if the run got that far) and publishes the result.
+/// </remarks>
 internal sealed class QueueWorker : IDisposable
 {
     private readonly Uri _broker;
     private readonly int _concurrency;
     private readonly TextWriter _log;
     private readonly string _name = $"{Environment.MachineName}:{Environment.ProcessId}";
-    private readonly ConcurrentDictionary<string, RunningJob> _running = new();
+    private readonly ConcurrentDictionary<Delivery, RunningJob> _running = new();
     private readonly SemaphoreSlim _acks = new(1, 1);
+    private readonly SemaphoreSlim _slots;
     private IChannel _jobs = null!;
     private IChannel _publish = null!;
     private CancellationToken _stopping;
+    private int _connection;
+    private int _pending;
     private int _done;
     private int _failed;
 
@@ -34,10 +45,15 @@ internal sealed class QueueWorker : IDisposable
     {
         _broker = broker;
         _concurrency = concurrency;
+        _slots = new SemaphoreSlim(concurrency, concurrency);
         _log = TextWriter.Synchronized(log);
     }
 
-    public void Dispose() => _acks.Dispose();
+    public void Dispose()
+    {
+        _acks.Dispose();
+        _slots.Dispose();
+    }
 
     /// <summary>Consumes jobs until <paramref name="cancellationToken"/> fires; running jobs are then stopped and handed back to the queue.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
@@ -46,6 +62,9 @@ internal sealed class QueueWorker : IDisposable
         await using var connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
         connection.ConnectionShutdownAsync += (_, args) =>
         {
+            // From now on the deliveries received so far belong to a lost channel (registered before any channel, so
+            // this runs before the client closes them).
+            Interlocked.Increment(ref _connection);
             if (!cancellationToken.IsCancellationRequested)
             {
                 _log.WriteLine($"worker: connection to the broker lost ({args.ReplyText}); reconnecting.");
@@ -59,13 +78,17 @@ internal sealed class QueueWorker : IDisposable
             return Task.CompletedTask;
         };
 
-        _jobs = await connection.CreateChannelAsync(new CreateChannelOptions(false, false, consumerDispatchConcurrency: (ushort)_concurrency), cancellationToken).ConfigureAwait(false);
+        _jobs = await connection.CreateChannelAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
         _publish = await connection.CreateChannelAsync(new CreateChannelOptions(true, true), cancellationToken).ConfigureAwait(false);
         await QueueTopology.DeclareAsync(_jobs, cancellationToken).ConfigureAwait(false);
         await _jobs.BasicQosAsync(0, (ushort)_concurrency, global: false, cancellationToken).ConfigureAwait(false);
 
         var consumer = new AsyncEventingBasicConsumer(_jobs);
-        consumer.ReceivedAsync += (_, delivery) => HandleJobAsync(delivery);
+        consumer.ReceivedAsync += (_, delivery) =>
+        {
+            Accept(delivery);
+            return Task.CompletedTask;
+        };
         await _jobs.BasicConsumeAsync(QueueTopology.Jobs, autoAck: false, consumer, cancellationToken).ConfigureAwait(false);
 
         await using var control = await connection.CreateChannelAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
@@ -82,10 +105,10 @@ internal sealed class QueueWorker : IDisposable
         }
         catch (OperationCanceledException)
         {
-            // Stopping: the running jobs see the same token and hand their deliveries back.
+            // Stopping: the running and waiting jobs see the same token and hand their deliveries back.
         }
 
-        while (!_running.IsEmpty)
+        while (Volatile.Read(ref _pending) > 0)
         {
             await Task.Delay(50, CancellationToken.None).ConfigureAwait(false);
         }
@@ -119,22 +142,64 @@ internal sealed class QueueWorker : IDisposable
         }
     }
 
-    private async Task HandleJobAsync(BasicDeliverEventArgs delivery)
+    /// <summary>Takes a delivery out of the client's callback (copying what outlives it) and runs it on a task of its own.</summary>
+    private void Accept(BasicDeliverEventArgs args)
     {
-        var body = delivery.Body.ToArray();
-        var job = QueueJob.TryParse(body, out var parseError);
+        var delivery = new Delivery(args.DeliveryTag, args.Body.ToArray(), args.BasicProperties, Volatile.Read(ref _connection), args.CancellationToken);
+        Interlocked.Increment(ref _pending);
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                await HandleJobAsync(delivery).ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                // Not expected (every path settles or gives up); logged rather than lost, and the delivery is redelivered with the channel.
+                await _log.WriteLineAsync($"worker: a delivery ended with {ex.GetType().Name}: {ex.Message}").ConfigureAwait(false);
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _pending);
+            }
+        });
+    }
+
+    /// <summary>Whether the delivery's channel was lost since it arrived: its tag cannot be settled any more, and the broker sends it again.</summary>
+    private bool IsLost(Delivery delivery) =>
+        delivery.ChannelClosed.IsCancellationRequested || delivery.Connection != Volatile.Read(ref _connection);
+
+    private async Task HandleJobAsync(Delivery delivery)
+    {
+        var job = QueueJob.TryParse(delivery.Body, out var parseError);
         if (job is null)
         {
             await _log.WriteLineAsync($"worker: dead-lettering a message that is {parseError}.").ConfigureAwait(false);
-            await SettleAsync(delivery, () => PublishAsync(QueueTopology.DeadLetterExchange, "", body, delivery.BasicProperties.MessageId, Headers(0, parseError))).ConfigureAwait(false);
+            await SettleAsync(delivery, () => PublishAsync(QueueTopology.DeadLetterExchange, "", delivery.Body, delivery.Properties.MessageId, Headers(0, parseError))).ConfigureAwait(false);
             return;
         }
 
-        var attempt = Attempts(delivery.BasicProperties) + 1;
         var name = Path.GetFileName(job.Input);
-        _running[job.JobId + "/" + delivery.DeliveryTag.ToString(CultureInfo.InvariantCulture)] = new RunningJob(job.JobId, job.Input, attempt, DateTime.UtcNow);
         try
         {
+            await _slots.WaitAsync(_stopping).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            await SettleAsync(delivery, null, requeue: true).ConfigureAwait(false);
+            return;
+        }
+
+        var attempt = Attempts(delivery.Properties) + 1;
+        try
+        {
+            if (IsLost(delivery))
+            {
+                // It waited for a slot while its channel was lost; the broker has given it to a consumer again.
+                return;
+            }
+
+            _running[delivery] = new RunningJob(job.JobId, job.Input, attempt, DateTime.UtcNow);
             var (outcome, result) = await ReportJob.RunAsync(job, attempt, _name, _stopping).ConfigureAwait(false);
             switch (outcome)
             {
@@ -149,7 +214,7 @@ internal sealed class QueueWorker : IDisposable
                     await SettleAsync(delivery, JobResult.IsPublished(result.OutputDirectory) ? null : () => PublishResultAsync(result)).ConfigureAwait(false);
                     break;
                 default:
-                    await FailAsync(delivery, job, body, attempt, result).ConfigureAwait(false);
+                    await FailAsync(delivery, job, attempt, result).ConfigureAwait(false);
                     break;
             }
         }
@@ -166,19 +231,21 @@ internal sealed class QueueWorker : IDisposable
         }
         finally
         {
-            _running.TryRemove(job.JobId + "/" + delivery.DeliveryTag.ToString(CultureInfo.InvariantCulture), out _);
+            // Whether or not the delivery could be settled, this run is over and its slot free.
+            _running.TryRemove(delivery, out _);
+            _slots.Release();
         }
     }
 
     /// <summary>A failed run: the job goes to the queue's tail again, or after the last attempt to the dead letters; either way its result says why.</summary>
-    private async Task FailAsync(BasicDeliverEventArgs delivery, QueueJob job, byte[] body, int attempt, JobResult result)
+    private async Task FailAsync(Delivery delivery, QueueJob job, int attempt, JobResult result)
     {
         var name = Path.GetFileName(job.Input);
         var headers = Headers(attempt, result.Error);
         if (attempt < QueueTopology.MaxAttempts)
         {
             await _log.WriteLineAsync($"worker: {name} ({job.JobId}) failed (attempt {attempt} of {QueueTopology.MaxAttempts}): {result.Error}; queued again.").ConfigureAwait(false);
-            await SettleAsync(delivery, () => PublishAsync("", QueueTopology.Jobs, body, job.JobId, headers)).ConfigureAwait(false);
+            await SettleAsync(delivery, () => PublishAsync("", QueueTopology.Jobs, delivery.Body, job.JobId, headers)).ConfigureAwait(false);
             return;
         }
 
@@ -186,22 +253,29 @@ internal sealed class QueueWorker : IDisposable
         await _log.WriteLineAsync($"worker: {name} ({job.JobId}) failed {attempt} times: {result.Error}; dead-lettered.").ConfigureAwait(false);
         await SettleAsync(delivery, async () =>
         {
-            await PublishAsync(QueueTopology.DeadLetterExchange, "", body, job.JobId, headers).ConfigureAwait(false);
+            await PublishAsync(QueueTopology.DeadLetterExchange, "", delivery.Body, job.JobId, headers).ConfigureAwait(false);
             await PublishAsync(QueueTopology.Results, result.Status, result.ToBytes(), job.JobId, null).ConfigureAwait(false);
         }).ConfigureAwait(false);
     }
 
     /// <summary>
     /// Publishes what the delivery led to (confirmed by the broker), then acknowledges it; or hands it back. While the
-    /// connection is down (a broker restart) it tries again until the connection is recovered: an acknowledgement for a
-    /// delivery of the lost connection is then dropped by the client, and the broker sends that delivery again.
+    /// connection is down (a broker restart) it tries again until the connection is back. A delivery whose channel was
+    /// lost is left alone: the broker puts it back, and its redelivery publishes what is missing (a done job's result is
+    /// marked published in its output folder once confirmed).
     /// </summary>
-    private async Task SettleAsync(BasicDeliverEventArgs delivery, Func<Task>? publish, bool requeue = false)
+    private async Task SettleAsync(Delivery delivery, Func<Task>? publish, bool requeue = false)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(10);
         var reported = false;
         while (true)
         {
+            if (IsLost(delivery))
+            {
+                await _log.WriteLineAsync("worker: a delivery of the lost connection is not settled; the broker sends it again.").ConfigureAwait(false);
+                return;
+            }
+
             try
             {
                 if (publish is not null)
@@ -213,13 +287,19 @@ internal sealed class QueueWorker : IDisposable
                 await _acks.WaitAsync(CancellationToken.None).ConfigureAwait(false);
                 try
                 {
+                    // Checked again under the lock: a tag of a lost channel must not reach the recovered one.
+                    if (IsLost(delivery))
+                    {
+                        continue;
+                    }
+
                     if (requeue)
                     {
-                        await _jobs.BasicNackAsync(delivery.DeliveryTag, multiple: false, requeue: true, CancellationToken.None).ConfigureAwait(false);
+                        await _jobs.BasicNackAsync(delivery.Tag, multiple: false, requeue: true, CancellationToken.None).ConfigureAwait(false);
                     }
                     else
                     {
-                        await _jobs.BasicAckAsync(delivery.DeliveryTag, multiple: false, CancellationToken.None).ConfigureAwait(false);
+                        await _jobs.BasicAckAsync(delivery.Tag, multiple: false, CancellationToken.None).ConfigureAwait(false);
                     }
                 }
                 finally
@@ -302,6 +382,20 @@ internal sealed class QueueWorker : IDisposable
         [QueueTopology.AttemptsHeader] = attempts,
         [QueueTopology.ErrorHeader] = Encoding.UTF8.GetBytes(error ?? ""),
     };
+}
+
+/// <summary>A job message as received: what outlives the client's callback, and which connection and channel it came on.</summary>
+/// <param name="Tag">The delivery tag, meaningful on its own channel only.</param>
+/// <param name="Body">The message body (copied: the client reuses its buffer).</param>
+/// <param name="Properties">The message properties.</param>
+/// <param name="Connection">The worker's connection count when it arrived.</param>
+/// <param name="ChannelClosed">Fires when its channel is closed (the client's token for the delivery).</param>
+internal sealed record Delivery(ulong Tag, byte[] Body, IReadOnlyBasicProperties Properties, int Connection, CancellationToken ChannelClosed)
+{
+    // Identity, not value equality: each delivery is one entry of the running set.
+    public bool Equals(Delivery? other) => ReferenceEquals(this, other);
+
+    public override int GetHashCode() => System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(this);
 }
 
 /// <summary>A job a worker is running, as <c>queue status</c> shows it.</summary>
