@@ -36,7 +36,7 @@ internal static class QueueCommand
 
     private static Command Submit()
     {
-        var inputs = new Argument<string[]>("inputs") { Description = "Video files, or folders: every video in each.", Arity = ArgumentArity.OneOrMore };
+        var inputs = new Argument<string[]>("inputs") { Description = "Video files, folders (every video in each), or http(s)/rtsp(s) URLs.", Arity = ArgumentArity.OneOrMore };
         var output = new Option<DirectoryInfo>("--output", "-o")
         {
             Description = "Where the reports go: each video's in DIR/<video name>/ (the folder must be reachable by the workers at the same path).",
@@ -44,7 +44,7 @@ internal static class QueueCommand
         };
         var broker = Broker();
         var options = new ReportOptions();
-        var command = new Command("submit", "Enqueue one report job per video (durable, persistent); a video whose report for the same job is complete is skipped.")
+        var command = new Command("submit", "Enqueue one report job per video (durable, persistent); a video whose report for the same job is complete, or whose job is still queued or running, is skipped.")
         {
             inputs, output, broker,
         };
@@ -55,16 +55,17 @@ internal static class QueueCommand
             var error = parseResult.InvocationConfiguration.Error;
             try
             {
-                int queued = 0, done = 0;
+                int queued = 0, done = 0, waiting = 0;
                 foreach (var input in parseResult.GetRequiredValue(inputs))
                 {
                     var settings = options.Read(parseResult, input, outputRoot);
-                    var (q, d) = await QueueClient.SubmitAsync(parseResult.GetRequiredValue(broker), input, outputRoot, settings, parseResult.InvocationConfiguration.Output, cancellationToken).ConfigureAwait(false);
+                    var (q, d, w) = await QueueClient.SubmitAsync(parseResult.GetRequiredValue(broker), input, outputRoot, settings, parseResult.InvocationConfiguration.Output, cancellationToken).ConfigureAwait(false);
                     queued += q;
                     done += d;
+                    waiting += w;
                 }
 
-                await parseResult.InvocationConfiguration.Output.WriteLineAsync($"{queued} job(s) queued, {done} already done.").ConfigureAwait(false);
+                await parseResult.InvocationConfiguration.Output.WriteLineAsync($"{queued} job(s) queued, {done} already done, {waiting} already queued.").ConfigureAwait(false);
                 return ExitCodes.Success;
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

@@ -13,36 +13,63 @@ namespace BlurVideo.Cli.Queue;
 internal static class QueueClient
 {
     /// <summary>
-    /// Enqueues one durable, persistent job per video of <paramref name="input"/> (a file or a folder's videos); a video
-    /// whose output for the same job is already complete is not enqueued again.
+    /// Enqueues one durable, persistent job per video of <paramref name="input"/> (a file, a folder's videos, or an
+    /// http(s)/rtsp(s) URL); a video whose output for the same job is already complete, or whose job is still queued or
+    /// running (its <see cref="QueueTopology.QueuedMark"/> exists), is not enqueued again.
     /// </summary>
-    /// <returns>The number of jobs queued and of those already done.</returns>
+    /// <returns>The number of jobs queued, already done, and already queued.</returns>
     /// <exception cref="VideoJobException">No such input, or the broker cannot be reached.</exception>
-    public static async Task<(int Queued, int AlreadyDone)> SubmitAsync(
+    public static async Task<(int Queued, int AlreadyDone, int AlreadyQueued)> SubmitAsync(
         Uri broker, string input, string outputRoot, ReportSettings settings, TextWriter output, CancellationToken cancellationToken)
     {
         var inputs = ReportRunner.ListInputs(input);
         await using var connection = await ConnectAsync(broker, "blurvideo queue submit", cancellationToken).ConfigureAwait(false);
         await using var channel = await connection.CreateChannelAsync(new CreateChannelOptions(true, true), cancellationToken).ConfigureAwait(false);
         await QueueTopology.DeclareAsync(channel, cancellationToken).ConfigureAwait(false);
-        int queued = 0, alreadyDone = 0;
+        int queued = 0, alreadyDone = 0, alreadyQueued = 0;
         foreach (var path in inputs)
         {
             var job = QueueJob.Create(path, outputRoot, settings);
+            var name = ReportRunner.InputName(path);
             if (JobResult.ReadDone(job.OutputDirectory, job.JobId) is not null)
             {
-                await output.WriteLineAsync($"{Path.GetFileName(path)}: already done ({job.JobId}), {job.OutputDirectory}").ConfigureAwait(false);
+                await output.WriteLineAsync($"{name}: already done ({job.JobId}), {job.OutputDirectory}").ConfigureAwait(false);
                 alreadyDone++;
                 continue;
             }
 
+            var mark = QueueTopology.QueuedMark(job.JobId);
+            if (await ExchangeExistsAsync(connection, mark, cancellationToken).ConfigureAwait(false))
+            {
+                await output.WriteLineAsync($"{name}: already queued ({job.JobId}), not queued again").ConfigureAwait(false);
+                alreadyQueued++;
+                continue;
+            }
+
+            // The mark first: a worker that finishes the job deletes it, so it never outlives the job.
+            await channel.ExchangeDeclareAsync(mark, ExchangeType.Fanout, durable: true, autoDelete: false, cancellationToken: cancellationToken).ConfigureAwait(false);
             var properties = new BasicProperties { Persistent = true, ContentType = "application/json", MessageId = job.JobId };
             await channel.BasicPublishAsync("", QueueTopology.Jobs, mandatory: true, properties, job.ToBytes(), cancellationToken).ConfigureAwait(false);
-            await output.WriteLineAsync($"{Path.GetFileName(path)}: queued ({job.JobId})").ConfigureAwait(false);
+            await output.WriteLineAsync($"{name}: queued ({job.JobId})").ConfigureAwait(false);
             queued++;
         }
 
-        return (queued, alreadyDone);
+        return (queued, alreadyDone, alreadyQueued);
+    }
+
+    /// <summary>Whether the exchange exists (a passive declare; the broker closes the asking channel when it does not, so it gets one of its own).</summary>
+    private static async Task<bool> ExchangeExistsAsync(IConnection connection, string exchange, CancellationToken cancellationToken)
+    {
+        await using var probe = await connection.CreateChannelAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await probe.ExchangeDeclarePassiveAsync(exchange, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (OperationInterruptedException ex) when (ex.ShutdownReason?.ReplyCode == Constants.NotFound)
+        {
+            return false;
+        }
     }
 
     /// <summary>Prints the queue's state: queued, running (asked of the workers), done and failed jobs, and the latest failures' reasons.</summary>
@@ -70,7 +97,7 @@ internal static class QueueClient
             await output.WriteLineAsync(string.Create(inv, $"  {worker.Worker}: {worker.Running.Count} of {worker.Concurrency} running, {worker.Done} done, {worker.Failed} failed since it started")).ConfigureAwait(false);
             foreach (var job in worker.Running)
             {
-                await output.WriteLineAsync(string.Create(inv, $"    {Path.GetFileName(job.Input)} ({job.JobId}), attempt {job.Attempt}, {(now - job.StartedUtc).TotalSeconds:F0} s")).ConfigureAwait(false);
+                await output.WriteLineAsync(string.Create(inv, $"    {ReportRunner.InputName(job.Input)} ({job.JobId}), attempt {job.Attempt}, {(now - job.StartedUtc).TotalSeconds:F0} s")).ConfigureAwait(false);
             }
         }
 
@@ -150,7 +177,7 @@ internal static class QueueClient
             }
 
             var job = QueueJob.TryParse(message.Body.Span, out _);
-            failures.Add((job is null ? "(not a job)" : Path.GetFileName(job.Input), DeadLetterReason(message.BasicProperties)));
+            failures.Add((job is null ? "(not a job)" : ReportRunner.InputName(job.Input), DeadLetterReason(message.BasicProperties)));
         }
 
         await channel.CloseAsync(cancellationToken).ConfigureAwait(false);

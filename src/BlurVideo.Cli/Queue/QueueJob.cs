@@ -12,8 +12,8 @@ namespace BlurVideo.Cli.Queue;
 
 /// <summary>
 /// One job message: a video, where its report goes (<c>output_dir</c> = <c>DIR/&lt;video name&gt;</c>) and the report's
-/// settings. The job id is derived from the video's content hash, the settings and the output folder, so that the same
-/// submission again has the same id.
+/// settings. The job id is derived from the video's content hash (a URL's: the URL), the settings and the output
+/// folder, so that the same submission again has the same id.
 /// </summary>
 internal sealed record QueueJob
 {
@@ -22,12 +22,13 @@ internal sealed record QueueJob
     [JsonPropertyName("job_id")]
     public required string JobId { get; init; }
 
-    /// <summary>The video's absolute path (workers need the same path: shared storage).</summary>
+    /// <summary>The video's absolute path (workers need the same path: shared storage), or its URL.</summary>
     [JsonPropertyName("input")]
     public required string Input { get; init; }
 
+    /// <summary>The file's SHA-256; null for a URL.</summary>
     [JsonPropertyName("content_sha256")]
-    public required string ContentSha256 { get; init; }
+    public required string? ContentSha256 { get; init; }
 
     /// <summary>The folder the report is moved into when complete: <c>DIR/&lt;video name&gt;</c>.</summary>
     [JsonPropertyName("output_dir")]
@@ -63,19 +64,26 @@ internal sealed record QueueJob
     [JsonPropertyName("submitted_utc")]
     public DateTime SubmittedUtc { get; init; }
 
-    /// <summary>The job for the video at <paramref name="input"/>, reported into <c>&lt;outputRoot&gt;/&lt;video name&gt;</c> with <paramref name="settings"/>.</summary>
+    /// <summary>
+    /// The job for the video at <paramref name="input"/> (a file, or an http(s)/rtsp(s) URL), reported into
+    /// <c>&lt;outputRoot&gt;/&lt;video name&gt;</c> with <paramref name="settings"/>. A file's job id is derived from its
+    /// content's SHA-256; a URL's from the URL string itself (what it serves may change, and a live stream has no
+    /// content to hash), so the same URL submitted again is the same job.
+    /// </summary>
     public static QueueJob Create(string input, string outputRoot, ReportSettings settings)
     {
-        var path = Path.GetFullPath(input);
-        string contentHash;
-        using (var stream = File.OpenRead(path))
+        var isUrl = ReportRunner.IsStreamUrl(input);
+        var path = isUrl ? input : Path.GetFullPath(input);
+        string? contentHash = null;
+        if (!isUrl)
         {
+            using var stream = File.OpenRead(path);
             contentHash = Convert.ToHexStringLower(SHA256.HashData(stream));
         }
 
         // A model given as a file is named by its absolute path, so that a worker elsewhere loads the same file.
         var model = settings.Model.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase) ? Path.GetFullPath(settings.Model) : settings.Model;
-        var outputDirectory = Path.Combine(Path.GetFullPath(outputRoot), Path.GetFileName(path));
+        var outputDirectory = Path.Combine(Path.GetFullPath(outputRoot), ReportRunner.InputName(path));
         var job = new QueueJob
         {
             JobId = "",
@@ -93,7 +101,7 @@ internal sealed record QueueJob
             BridgeSeconds = settings.Detection.BridgeGap.TotalSeconds,
             SubmittedUtc = DateTime.UtcNow,
         };
-        var key = $"{contentHash}|{job.ToSettings(outputDirectory).AnalysisKey}|{outputDirectory}";
+        var key = $"{(isUrl ? "url:" + path : contentHash)}|{job.ToSettings(outputDirectory).AnalysisKey}|{outputDirectory}";
         return job with { JobId = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)))[..32] };
     }
 

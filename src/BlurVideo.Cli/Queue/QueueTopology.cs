@@ -26,6 +26,14 @@ internal static class QueueTopology
     /// <summary>Fanout over which <c>queue status</c> asks the running workers what they are doing.</summary>
     public const string Control = "blurvideo.control";
 
+    /// <summary>
+    /// The mark of a job that is queued or running: a durable exchange named after the job id (no bindings; an exchange
+    /// is a broker record, not a process, so one per waiting job is cheap). <c>queue submit</c> declares it before it
+    /// publishes the job and does not publish a job whose mark exists; the worker deletes it once the job is finished
+    /// (done, found done, or dead-lettered). It lives with the broker's data, so it goes away with the queue on a reset.
+    /// </summary>
+    public static string QueuedMark(string jobId) => $"blurvideo.queued.{jobId}";
+
     /// <summary>Runs of a failing job (each one a fresh delivery at the queue's tail) before it is dead-lettered.</summary>
     public const int MaxAttempts = 3;
 

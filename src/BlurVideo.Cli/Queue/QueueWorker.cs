@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using BlurVideo.Cli.Report;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Events;
 using RabbitMQ.Client.Exceptions;
@@ -179,7 +180,7 @@ internal sealed class QueueWorker : IDisposable
             return;
         }
 
-        var name = Path.GetFileName(job.Input);
+        var name = ReportRunner.InputName(job.Input);
         try
         {
             await _slots.WaitAsync(_stopping).ConfigureAwait(false);
@@ -206,12 +207,24 @@ internal sealed class QueueWorker : IDisposable
                 case JobOutcome.Done:
                     Interlocked.Increment(ref _done);
                     await _log.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"worker: done {name} ({job.JobId}) in {result.RunSeconds:F1} s: {result.Segments.Count} segment(s).")).ConfigureAwait(false);
-                    await SettleAsync(delivery, () => PublishResultAsync(result)).ConfigureAwait(false);
+                    await SettleAsync(delivery, async () =>
+                    {
+                        await PublishResultAsync(result).ConfigureAwait(false);
+                        await UnmarkAsync(job).ConfigureAwait(false);
+                    }).ConfigureAwait(false);
                     break;
                 case JobOutcome.AlreadyDone:
                     // The run that made the output may have ended (killed, broker gone) before its result was published.
                     await _log.WriteLineAsync($"worker: {name} ({job.JobId}) is already done; acknowledged without redoing it.").ConfigureAwait(false);
-                    await SettleAsync(delivery, JobResult.IsPublished(result.OutputDirectory) ? null : () => PublishResultAsync(result)).ConfigureAwait(false);
+                    await SettleAsync(delivery, async () =>
+                    {
+                        if (!JobResult.IsPublished(result.OutputDirectory))
+                        {
+                            await PublishResultAsync(result).ConfigureAwait(false);
+                        }
+
+                        await UnmarkAsync(job).ConfigureAwait(false);
+                    }).ConfigureAwait(false);
                     break;
                 default:
                     await FailAsync(delivery, job, attempt, result).ConfigureAwait(false);
@@ -240,7 +253,7 @@ internal sealed class QueueWorker : IDisposable
     /// <summary>A failed run: the job goes to the queue's tail again, or after the last attempt to the dead letters; either way its result says why.</summary>
     private async Task FailAsync(Delivery delivery, QueueJob job, int attempt, JobResult result)
     {
-        var name = Path.GetFileName(job.Input);
+        var name = ReportRunner.InputName(job.Input);
         var headers = Headers(attempt, result.Error);
         if (attempt < QueueTopology.MaxAttempts)
         {
@@ -255,6 +268,7 @@ internal sealed class QueueWorker : IDisposable
         {
             await PublishAsync(QueueTopology.DeadLetterExchange, "", delivery.Body, job.JobId, headers).ConfigureAwait(false);
             await PublishAsync(QueueTopology.Results, result.Status, result.ToBytes(), job.JobId, null).ConfigureAwait(false);
+            await UnmarkAsync(job).ConfigureAwait(false);
         }).ConfigureAwait(false);
     }
 
@@ -338,6 +352,13 @@ internal sealed class QueueWorker : IDisposable
     {
         await PublishAsync(QueueTopology.Results, result.Status, result.ToBytes(), result.JobId, null).ConfigureAwait(false);
         JobResult.MarkPublished(result.OutputDirectory);
+    }
+
+    /// <summary>Deletes the job's queued mark (see <see cref="QueueTopology.QueuedMark"/>): it may be submitted again. Idempotent.</summary>
+    private async Task UnmarkAsync(QueueJob job)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await _publish.ExchangeDeleteAsync(QueueTopology.QueuedMark(job.JobId), ifUnused: false, cancellationToken: timeout.Token).ConfigureAwait(false);
     }
 
     private async Task PublishAsync(string exchange, string routingKey, byte[] body, string? messageId, IDictionary<string, object?>? headers)

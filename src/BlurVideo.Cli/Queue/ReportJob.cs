@@ -47,7 +47,7 @@ internal static class ReportJob
         var temporary = Path.Combine(parent, $".{name}.{job.JobId}.{Environment.ProcessId}-{Interlocked.Increment(ref _runs)}{PartialSuffix}");
         try
         {
-            if (!File.Exists(job.Input))
+            if (!ReportRunner.IsStreamUrl(job.Input) && !File.Exists(job.Input))
             {
                 return (JobOutcome.Failed, Failure(job, attempt, worker, $"Input '{job.Input}' not found."));
             }

@@ -153,6 +153,12 @@ public sealed partial class QueueTests
             }
         });
 
+        // Every job finished (done or dead-lettered), so none is marked as queued any more: each may be submitted again.
+        foreach (var (name, id) in jobIds)
+        {
+            Assert.That(await ExchangeExistsAsync(QueueTopology.QueuedMark(id)), Is.False, $"{name}'s queued mark is gone");
+        }
+
         // The dead letter keeps the job and the reason.
         var deadLetter = await GetOneAsync(QueueTopology.Failed);
         Assert.That(QueueClient.DeadLetterReason(deadLetter.BasicProperties), Does.Contain("cannot decode"));
@@ -175,7 +181,7 @@ public sealed partial class QueueTests
         {
             Assert.That(File.ReadAllText(first), Is.EqualTo(before), "the output was not redone");
             Assert.That(results.Done, Has.Count.EqualTo(resultCount), "no result for the duplicate");
-            Assert.That(again.Output, Does.Contain("clip01.mp4: already done").And.Contain("0 job(s) queued, 1 already done."));
+            Assert.That(again.Output, Does.Contain("clip01.mp4: already done").And.Contain("0 job(s) queued, 1 already done, 0 already queued."));
         });
     }
 
@@ -230,6 +236,21 @@ public sealed partial class QueueTests
         await using var connection = await new ConnectionFactory { Uri = _broker!.Uri }.CreateConnectionAsync();
         await using var channel = await connection.CreateChannelAsync(new CreateChannelOptions(true, true));
         await channel.BasicPublishAsync("", QueueTopology.Jobs, false, new BasicProperties { Persistent = true, MessageId = job.JobId }, job.ToBytes());
+    }
+
+    private async Task<bool> ExchangeExistsAsync(string exchange)
+    {
+        await using var connection = await new ConnectionFactory { Uri = _broker!.Uri }.CreateConnectionAsync();
+        await using var channel = await connection.CreateChannelAsync();
+        try
+        {
+            await channel.ExchangeDeclarePassiveAsync(exchange);
+            return true;
+        }
+        catch (RabbitMQ.Client.Exceptions.OperationInterruptedException)
+        {
+            return false;
+        }
     }
 
     private async Task<BasicGetResult> GetOneAsync(string queue)
