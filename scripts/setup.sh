@@ -50,6 +50,7 @@ debian_packages=(
   chromium  # the monitor's and the report's browser tests (Playwright drives it; its own browser download is not used)
   python3 python3-numpy python3-torch python3-torchvision python3-onnx python3-opencv python3-pytest
   libopenblas0-pthread  # fast BLAS for torch (the reference BLAS makes CPU training several times slower)
+  rabbitmq-server  # blurvideo queue/worker: the tests start their own broker from it (the system service is left stopped)
 )
 
 is_installed() {
@@ -76,6 +77,16 @@ if ((${#missing_packages[@]} > 0)); then
   run_quietly "apt-get update" "${apt_prefix[@]}" apt-get update -q
   run_quietly "apt-get install ${missing_packages[*]}" \
     "${apt_prefix[@]}" apt-get install -y -q --no-install-recommends "${missing_packages[@]}"
+  # The package's install may start the system broker (and epmd); the tests start their own on free ports, so the
+  # system one is stopped and disabled instead of holding port 5672 and memory.
+  if [[ " ${missing_packages[*]} " == *" rabbitmq-server "* ]]; then
+    if [[ -d /run/systemd/system ]]; then
+      "${apt_prefix[@]}" systemctl disable --now rabbitmq-server.service epmd.socket epmd.service >/dev/null 2>&1 || true
+    else
+      "${apt_prefix[@]}" service rabbitmq-server stop >/dev/null 2>&1 || true
+      "${apt_prefix[@]}" update-rc.d rabbitmq-server disable >/dev/null 2>&1 || true
+    fi
+  fi
 fi
 
 # ---------------------------------------------------------------------------------------------------

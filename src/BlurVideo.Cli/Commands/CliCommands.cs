@@ -15,6 +15,8 @@ internal static class CliCommands
         ReportCommand.Create(),
         InfoCommand.Create(),
         MonitorCommand.Create(),
+        QueueCommand.Create(),
+        WorkerCommand.Create(),
         SoakCommand.Create(),
     ];
 }

@@ -57,7 +57,7 @@ internal sealed class FileAnalysis : IDisposable
         string path, string name, ReportSettings settings, BlurDetector detector, Action<long, long?> progress, CancellationToken cancellationToken)
     {
         var startTimecode = Timecode.ProbeStart(path) ?? Timecode.Zero;
-        var source = FrameSources.Open(path);
+        var source = ReportRunner.IsStreamUrl(path) ? new RecordingSource(FrameSources.Open(path)) : FrameSources.Open(path);
         var framesPerSecond = source.FramesPerSecond > 0 ? source.FramesPerSecond : FallbackFramesPerSecond;
         var timecodeBase = Timecode.Base(framesPerSecond);
         var startFrames = Timecode.ToFrames(startTimecode, timecodeBase);
@@ -113,13 +113,14 @@ internal sealed class FileAnalysis : IDisposable
             AddSegment(last, startFrames, timecodeBase, settings);
         }
 
-        var info = new FileInfo(path);
+        // A URL (a queued job's input) has no length or time: its analysis is never taken as up to date.
+        var info = ReportRunner.IsStreamUrl(path) ? null : new FileInfo(path);
         return new FileReport
         {
             File = name,
-            Path = info.FullName,
-            SourceLength = info.Length,
-            SourceModifiedUtc = info.LastWriteTimeUtc,
+            Path = info?.FullName ?? path,
+            SourceLength = info?.Length ?? -1,
+            SourceModifiedUtc = info?.LastWriteTimeUtc ?? default,
             AnalysisKey = settings.AnalysisKey,
             FramesPerSecond = framesPerSecond,
             Frames = frames,

@@ -50,7 +50,7 @@ internal static class ReportRunner
                         var overall = context.AddTask($"{inputs.Count} files", maxValue: inputs.Count);
                         for (var i = 0; i < inputs.Count; i++)
                         {
-                            var name = Path.GetFileName(inputs[i]);
+                            var name = InputName(inputs[i]);
                             overall.Description = $"[{i + 1}/{inputs.Count}] {Markup.Escape(name)}";
                             var done = i;
                             reports.Add(await ReportFileAsync(inputs[i], filesDirectory, settings, () => detector ??= CreateDetector(settings, output),
@@ -64,7 +64,7 @@ internal static class ReportRunner
             {
                 for (var i = 0; i < inputs.Count; i++)
                 {
-                    var prefix = $"[{i + 1}/{inputs.Count}] {Path.GetFileName(inputs[i])}";
+                    var prefix = $"[{i + 1}/{inputs.Count}] {InputName(inputs[i])}";
                     var progress = new ProgressReport((frames, _) => output.WriteLine($"{prefix}: {frames} frames"));
                     var report = await ReportFileAsync(inputs[i], filesDirectory, settings, () => detector ??= CreateDetector(settings, output),
                         (frames, _) => progress.Frame(frames, 0), cancellationToken).ConfigureAwait(false);
@@ -86,6 +86,11 @@ internal static class ReportRunner
     /// <exception cref="VideoJobException">Neither a file nor a folder with videos.</exception>
     public static IReadOnlyList<string> ListInputs(string input)
     {
+        if (IsStreamUrl(input))
+        {
+            return [input];
+        }
+
         if (File.Exists(input))
         {
             return [Path.GetFullPath(input)];
@@ -106,6 +111,28 @@ internal static class ReportRunner
             : throw new VideoJobException($"The folder '{input}' holds no video ({string.Join(", ", VideoExtensions)}).");
     }
 
+    /// <summary>Whether <paramref name="input"/> is a URL FFmpeg reads (http, https, rtsp, rtsps), which is taken as one video.</summary>
+    public static bool IsStreamUrl(string input) =>
+        Uri.TryCreate(input, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" or "rtsp" or "rtsps" && uri.Host.Length > 0;
+
+    /// <summary>
+    /// The name an input's outputs go by: a file's name; for a URL its path's last segment (without the query), or its
+    /// host when the path is empty, with characters a file name cannot hold replaced by '_'.
+    /// </summary>
+    public static string InputName(string input)
+    {
+        if (!IsStreamUrl(input))
+        {
+            return Path.GetFileName(input);
+        }
+
+        var uri = new Uri(input);
+        var segment = Uri.UnescapeDataString(uri.AbsolutePath.TrimEnd('/').Split('/')[^1]);
+        var name = segment.Length > 0 ? segment : uri.Host;
+        var invalid = Path.GetInvalidFileNameChars();
+        return name is "." or ".." ? uri.Host : string.Concat(name.Select(c => Array.IndexOf(invalid, c) >= 0 ? '_' : c));
+    }
+
     private static BlurDetector CreateDetector(ReportSettings settings, TextWriter output)
     {
         var detector = new BlurDetector(DetectorOptions.Create(settings.Model, settings.InputSize, settings.Provider, settings.Device));
@@ -117,7 +144,7 @@ internal static class ReportRunner
         string path, string filesDirectory, ReportSettings settings, Func<BlurDetector> detector, Action<long, long?> progress,
         CancellationToken cancellationToken)
     {
-        var name = Path.GetFileName(path);
+        var name = InputName(path);
         var directory = Path.Combine(filesDirectory, name);
         var cachePath = Path.Combine(directory, "analysis.json");
         if (ReadUpToDate(cachePath, path, settings) is { } cached)
