@@ -188,6 +188,7 @@ internal static class SoakCommand
     /// </summary>
     private sealed class LiveSource(SyntheticFocusPullSource inner, int ahead) : IFrameSource, IDisposable
     {
+        private static readonly TimeSpan CreditTimeout = TimeSpan.FromMilliseconds(100);
         private readonly SemaphoreSlim _credits = new(ahead);
 
         public void ResultTaken() => _credits.Release(2);
@@ -207,8 +208,10 @@ internal static class SoakCommand
         public async ValueTask<VideoFrame?> ReadFrameAsync(CancellationToken cancellationToken)
         {
             // A camera does not wait for ever: when every frame in flight was dropped (over budget on a starved machine)
-            // no result will return a credit, so a frame is delivered after 100 ms anyway.
-            await _credits.WaitAsync(TimeSpan.FromMilliseconds(100), cancellationToken).ConfigureAwait(false);
+            // no result will return a credit, so a frame is delivered after 100 ms anyway. The wait blocks the capture
+            // task's thread, as a camera driver's read does: WaitAsync with a timeout would allocate a timer per frame,
+            // and the soak measures the pipeline's allocations, not its own.
+            _credits.Wait(CreditTimeout, cancellationToken);
             return await inner.ReadFrameAsync(cancellationToken).ConfigureAwait(false);
         }
 
