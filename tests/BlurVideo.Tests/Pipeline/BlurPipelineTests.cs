@@ -10,9 +10,6 @@ public sealed class BlurPipelineTests
     private static readonly TimeSpan SchedulingSlack = TimeSpan.FromMilliseconds(40);
 
     /// <summary>Debug builds box every async state machine, so allocation figures only mean something in Release.</summary>
-    private static bool BuildIsOptimized =>
-        typeof(BlurPipeline).Assembly.GetCustomAttributes(typeof(DebuggableAttribute), false) is not [DebuggableAttribute { IsJITOptimizerDisabled: true }];
-
     [Test]
     public async Task File_mode_emits_every_frame_exactly_once_in_order()
     {
@@ -126,7 +123,7 @@ public sealed class BlurPipelineTests
             Assert.That(stats.FramesIn - stats.FramesOut - stats.DroppedTotal, Is.InRange(0, policy.QueueCapacity + 4), "every captured frame is emitted, dropped, or was in flight at the end (queue, inference, inferred queue, smoothing, results)");
             Assert.That(source.Pool.Allocated, Is.LessThanOrEqualTo(poolAllocatedAfterWarmUp + 1), "frames are recycled, not allocated");
             Assert.That(stats.StaleResults, Is.EqualTo(staleFlags), "results older than the budget are flagged stale and counted");
-            if (BuildIsOptimized)
+            if (PipelineTestKit.BuildIsOptimized)
             {
                 // Pooled frames, maps and results: what remains is thread hand-off bookkeeping, far below one frame (20 KB).
                 Assert.That(allocated / (double)framesSinceWarmUp, Is.LessThan(1024), "memory stays flat");
@@ -285,30 +282,7 @@ public sealed class BlurPipelineTests
         const int measured = 3000;
         var source = new SyntheticFocusPullSource(PipelineTestKit.SmallScene(width: 32, height: 24), frameCount: warmUp + measured);
         await using var pipeline = PipelineTestKit.Create(source, new FakeInference(TimeSpan.Zero, 8, 6));
-        long before = 0;
-        var clock = new Stopwatch();
-        await foreach (var result in pipeline.RunAsync())
-        {
-            if (result.SequenceNumber == warmUp)
-            {
-                before = GC.GetTotalAllocatedBytes(precise: true);
-                clock.Start();
-            }
-
-            result.Dispose();
-        }
-
-        var allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
-        // The test host allocates in the background at its own rate; measure it over as long an idle time and subtract it.
-        var idleStart = GC.GetTotalAllocatedBytes(precise: true);
-        await Task.Delay(clock.Elapsed);
-        var background = GC.GetTotalAllocatedBytes(precise: true) - idleStart;
-        var perFrame = (allocated - background) / (double)measured;
-        TestContext.Out.WriteLine($"{perFrame:F1} bytes per frame ({allocated} bytes over {measured} frames in {clock.Elapsed.TotalSeconds:F1} s, {background} bytes in the background)");
-        if (!BuildIsOptimized)
-        {
-            Assert.Ignore($"Debug builds allocate every async state machine; measured {perFrame:F0} bytes per frame. Run with -c Release.");
-        }
+        var perFrame = await PipelineTestKit.AllocatedBytesPerFrameAsync(pipeline, warmUp);
 
         // Frames (2.3 KB here) and maps (3 KB) come from pools: allocating either per frame would exceed this bound.
         // What remains is async hand-off bookkeeping, whose amount depends on how often a stage has to wait

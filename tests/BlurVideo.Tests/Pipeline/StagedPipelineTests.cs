@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using BlurVideo.Tests.Inference;
 using NUnit.Framework;
 
@@ -98,29 +97,7 @@ public sealed class StagedPipelineTests
         using var detector = new BlurDetector(InferenceTestKit.TinyCpu(InputSizePolicy.Native));
         var source = new SyntheticFocusPullSource(PipelineTestKit.SmallScene(width: 64, height: 48), frameCount: warmUp + measured);
         await using var pipeline = new BlurPipeline(source, detector, new BlurPipelineOptions { Smoothing = TemporalSmoothingOptions.Disabled });
-        long before = 0;
-        var clock = new Stopwatch();
-        await foreach (var result in pipeline.RunAsync())
-        {
-            if (result.SequenceNumber == warmUp)
-            {
-                before = GC.GetTotalAllocatedBytes(precise: true);
-                clock.Start();
-            }
-
-            result.Dispose();
-        }
-
-        var allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
-        var idleStart = GC.GetTotalAllocatedBytes(precise: true);
-        await Task.Delay(clock.Elapsed);
-        var background = GC.GetTotalAllocatedBytes(precise: true) - idleStart;
-        var perFrame = (allocated - background) / (double)measured;
-        TestContext.Out.WriteLine($"{perFrame:F1} bytes per frame ({allocated} bytes over {measured} frames in {clock.Elapsed.TotalSeconds:F1} s, {background} in the background)");
-        if (typeof(BlurPipeline).Assembly.GetCustomAttributes(typeof(DebuggableAttribute), false) is [DebuggableAttribute { IsJITOptimizerDisabled: true }])
-        {
-            Assert.Ignore($"Debug builds allocate every async state machine; measured {perFrame:F0} bytes per frame. Run with -c Release.");
-        }
+        var perFrame = await PipelineTestKit.AllocatedBytesPerFrameAsync(pipeline, warmUp);
 
         // A frame (9 KB) or a map (8 KB) allocated per frame would exceed this; what remains is async hand-off bookkeeping.
         Assert.That(perFrame, Is.LessThan(1024));
