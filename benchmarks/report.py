@@ -49,7 +49,7 @@ def main():
         "",
         f"`bash benchmarks/run.sh{' --quick' if quick else ''}`, one run on one machine ({platform.machine()}, {cpus} cores, no GPU), "
         f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC, load average at the end {' / '.join(load)} "
-        "(the machine was shared with a training run: absolute times are inflated; the ratios are the claims).",
+        "(the ratios are the claims: every figure of a row was measured in this run, side by side).",
         "",
         "## Network at 320×320 (2 cores, CPU)",
         "",

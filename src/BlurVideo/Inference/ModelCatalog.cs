@@ -14,7 +14,7 @@ public static class ModelCatalog
     public const string ModelsDirectoryVariable = "BLURVIDEO_MODELS";
 
     /// <summary>The model used when none is named: the real-time default (video, the pipeline, the monitor).</summary>
-    public const string DefaultModelName = "defusionnet-s";
+    public const string DefaultModelName = "fastblur-r18";
 
     /// <summary>The most accurate shipped model: the default of <c>blurvideo detect</c> on photos.</summary>
     public const string MostAccurateModelName = "defusionnet-r18";
