@@ -38,6 +38,7 @@ def fmt(x, digits=1):
 
 def main():
     out, frames, decode_s, blurdetect_s, quick = sys.argv[1], int(sys.argv[2]), float(sys.argv[3]), float(sys.argv[4]), sys.argv[5] == "1"
+    default_model = sys.argv[6]
     network = bdn(f"{out}/bdn-network")
     stages = bdn(f"{out}/bdn-stages")
     torch = json.loads(Path(f"{out}/torch.json").read_text())
@@ -67,7 +68,7 @@ def main():
     decode_fps, blurdetect_fps = frames / decode_s, frames / blurdetect_s
     lines += [
         "",
-        f"## A 1280×720 30 fps clip ({frames} frames, H.264; `video` in file mode on its first 150), video default model `defusionnet-s` at 320²",
+        f"## A 1280×720 30 fps clip ({frames} frames, H.264; `video` in file mode on its first 150), video default model `{default_model}` at 320²",
         "",
         "| what | frames/s | vs ffmpeg blurdetect | latency p50 / p99 ms |",
         "|---|---|---|---|",
