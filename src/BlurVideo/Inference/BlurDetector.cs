@@ -262,9 +262,7 @@ public sealed partial class BlurDetector : IStagedInference, IDisposable
         if (input.Tensors is null || input.Width != width || input.Height != height)
         {
             input.Dispose();
-            input.Tensors = ActiveProvider == ExecutionProvider.Cuda
-                ? TensorBinding.ForCuda(_session, _options.CudaDeviceId, width, height)
-                : TensorBinding.ForCpu(_session, width, height);
+            input.Tensors = BindTensors(width, height);
             input.Preprocessor = new Preprocessor(width, height, _mean, _std);
             input.Width = width;
             input.Height = height;
@@ -383,12 +381,15 @@ public sealed partial class BlurDetector : IStagedInference, IDisposable
         _tensors = null;
         _preprocessor?.Dispose();
         _preprocessor = null;
-        _tensors = ActiveProvider == ExecutionProvider.Cuda
-            ? TensorBinding.ForCuda(_session, _options.CudaDeviceId, inputWidth, inputHeight)
-            : TensorBinding.ForCpu(_session, inputWidth, inputHeight);
+        _tensors = BindTensors(inputWidth, inputHeight);
         _preprocessor = new Preprocessor(inputWidth, inputHeight, _mean, _std);
         _maps = new BlurMapPool(inputWidth, inputHeight);
     }
+
+    /// <summary>Input and output tensors of one input size, bound on the active provider's device.</summary>
+    private TensorBinding BindTensors(int width, int height) => ActiveProvider == ExecutionProvider.Cuda
+        ? TensorBinding.ForCuda(_session, _options.CudaDeviceId, width, height)
+        : TensorBinding.ForCpu(_session, width, height);
 
     private void RunInto(BlurMap destination)
     {

@@ -42,9 +42,6 @@ internal sealed class InferenceInput : IDisposable
     /// <summary>Height of the prepared input.</summary>
     public int Height { get; internal set; }
 
-    /// <summary>Set by fakes and tests that do not need tensors.</summary>
-    internal object? Tag { get; set; }
-
     public void Dispose()
     {
         Tensors?.Dispose();

@@ -4,6 +4,7 @@ using System.Net.WebSockets;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using BlurVideo.Cli.Commands;
+using BlurVideo.Tests.Report;
 using NUnit.Framework;
 
 namespace BlurVideo.Tests.Cli;
@@ -56,7 +57,7 @@ public sealed partial class MonitorSourceTests
         try
         {
             var clip = Path.Combine(folder, "clip.mp4");
-            Run("ffmpeg", "-v", "error", "-f", "lavfi", "-i", "testsrc=size=160x120:rate=20", "-frames:v", "120", "-c:v", "mpeg4", "-y", clip);
+            TestClips.Ffmpeg("-f", "lavfi", "-i", "testsrc=size=160x120:rate=20", "-frames:v", "120", "-c:v", "mpeg4", clip);
             using var cli = CliProcess.Start("monitor", clip, "--port", "0", "--model", CliRun.TinyModel);
             await cli.WaitUntilAsync(() => PageAddress(cli.Output) is not null, "the page's address");
 
@@ -135,12 +136,4 @@ public sealed partial class MonitorSourceTests
 
     [GeneratedRegex(@"(\d+) frames shown")]
     private static partial Regex FramesShown();
-
-    private static void Run(string program, params string[] arguments)
-    {
-        using var process = Process.Start(new ProcessStartInfo(program, arguments) { RedirectStandardError = true, UseShellExecute = false })!;
-        var error = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        Assert.That(process.ExitCode, Is.Zero, $"{program}: {error}");
-    }
 }

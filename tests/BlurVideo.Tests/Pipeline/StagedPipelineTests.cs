@@ -138,6 +138,9 @@ public sealed class StagedPipelineTests
     {
         private readonly IStagedInference _inner = detector;
 
+        // The frame each input slot was last prepared with (the slots are the pipeline's; the fake only notes).
+        private readonly Dictionary<InferenceInput, long> _preparedFrame = [];
+
         public (int Width, int Height) GetMapSize(int frameWidth, int frameHeight) => _inner.GetMapSize(frameWidth, frameHeight);
 
         public long Run(VideoFrame frame, BlurMap destination, CancellationToken cancellationToken) =>
@@ -155,12 +158,21 @@ public sealed class StagedPipelineTests
             }
 
             _inner.Prepare(frame, input, scale);
-            input.Tag = frame.SequenceNumber;
+            lock (_preparedFrame)
+            {
+                _preparedFrame[input] = frame.SequenceNumber;
+            }
         }
 
         public void Infer(InferenceInput input, BlurMap destination, CancellationToken cancellationToken)
         {
-            if (!inPreprocessing && (long)input.Tag! == failAt)
+            long prepared;
+            lock (_preparedFrame)
+            {
+                prepared = _preparedFrame[input];
+            }
+
+            if (!inPreprocessing && prepared == failAt)
             {
                 throw new BlurVideoException($"injected at frame {failAt}");
             }

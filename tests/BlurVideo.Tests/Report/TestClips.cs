@@ -49,6 +49,9 @@ internal static class TestClips
     /// <summary>Runs <c>ffprobe</c> and returns its standard output.</summary>
     public static string Ffprobe(params string[] arguments) => Run("ffprobe", ["-v", "error", .. arguments], null);
 
+    /// <summary>Runs <c>ffmpeg</c> (overwriting, errors only) with <paramref name="arguments"/>; fails the test if it fails.</summary>
+    public static void Ffmpeg(params string[] arguments) => Ffmpeg(arguments, stdin: null);
+
     private static void Ffmpeg(IEnumerable<string> arguments, byte[]? stdin) => Run("ffmpeg", ["-y", "-v", "error", .. arguments], stdin);
 
     private static string Run(string program, IEnumerable<string> arguments, byte[]? stdin)
