@@ -117,7 +117,8 @@ class TrainingBatches:
             image, label, valid = self.real[self.rng.integers(len(self.real))]
         elif kind == "unlabelled":
             image = self.unlabelled[self.rng.integers(len(self.unlabelled))]
-            image = rescale(image, self.rng.uniform(*self.unlabelled_scale), self.crop)
+            if self.unlabelled_scale != (1.0, 1.0):  # no draw otherwise: earlier runs' random streams stay as they were
+                image = rescale(image, self.rng.uniform(*self.unlabelled_scale), self.crop)
             label = valid = np.ones(image.shape[:2], np.uint8)
         else:
             i = self.rng.integers(len(self.images))
