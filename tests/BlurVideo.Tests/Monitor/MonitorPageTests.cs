@@ -88,6 +88,9 @@ public sealed class MonitorPageTests
         Assert.That(await ColourfulPixelsAsync(page), Is.GreaterThan(1000), "the colour picture before");
 
         await page.Locator("#background").SelectOptionAsync("mono");
+        // The command reaches the server over the page's socket while frames keep coming: wait for a status that
+        // reports the option in effect, then for two frames more, composed after it.
+        await page.WaitForFunctionAsync("() => status !== null && status.options.background === 'mono'", null, new() { Timeout = PageTimeoutMs });
         await WaitForFrameAsync(page, await FrameAsync(page) + 2);
 
         Assert.That(await ColourfulPixelsAsync(page), Is.Zero, "pixels neither grey nor the peaking colour");
