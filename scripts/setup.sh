@@ -44,8 +44,9 @@ run_quietly() {
 # ---------------------------------------------------------------------------------------------------
 debian_packages=(
   ca-certificates
-  cmake g++ make pkg-config
-  libopencv-dev ffmpeg
+  cmake g++ make
+  libopencv-videoio-dev libopencv-video-dev  # native/: OpenCV's modules for capture (with Debian's FFmpeg) and the per-frame kernels
+  ffmpeg  # the CLI's overlay video and fragmented MP4 writer, and the tests' clips and streams
   libgtk-3-0  # the OpenCvSharp runtime's libOpenCvSharpExtern.so links GTK 3
   chromium  # the monitor's and the report's browser tests (Playwright drives it; its own browser download is not used)
   python3 python3-numpy python3-torch python3-torchvision python3-onnx python3-opencv python3-pytest

@@ -1,5 +1,7 @@
 /*
- * blurvideo_native.h — the flat C ABI of libblurvideo_native.so, BlurVideo's OpenCV shim.
+ * blurvideo_native.h — the flat C ABI of libblurvideo_native.so, BlurVideo's OpenCV shim: video capture and the
+ * per-frame kernels (network input, optical-flow alignment, overlays, map resizing, in-focus regions). Image files
+ * and video writing go through OpenCvSharp, not here.
  *
  * Conventions (they hold for every function below unless its comment says otherwise):
  *  - Every function returns a bv_status. BV_OK means success; any other value means the call had no
@@ -34,7 +36,7 @@ extern "C" {
 #endif
 
 /* Incremented whenever a signature or a struct in this header changes. */
-#define BV_ABI_VERSION 1
+#define BV_ABI_VERSION 2
 
 typedef enum bv_status {
     BV_OK = 0,
@@ -55,12 +57,6 @@ BV_API const char* bv_last_error_message(void);
 
 /* Writes BV_ABI_VERSION of the compiled library into *version. */
 BV_API int32_t bv_get_abi_version(int32_t* version);
-
-/*
- * Sets the number of threads OpenCV's own parallel loops may use (process-wide).
- * 0 = run OpenCV loops sequentially on the calling thread; negative = OpenCV's default.
- */
-BV_API int32_t bv_set_opencv_threads(int32_t threads);
 
 /* ------------------------------------------------------------------------------------------------ */
 /* Video source                                                                                      */
@@ -135,71 +131,6 @@ BV_API int32_t bv_video_source_get_position(const bv_video_source* source, int64
 
 /* Closes the source and frees the handle. */
 BV_API int32_t bv_video_source_destroy(bv_video_source* source);
-
-/* ------------------------------------------------------------------------------------------------ */
-/* Video writer                                                                                      */
-/* ------------------------------------------------------------------------------------------------ */
-
-typedef struct bv_video_writer bv_video_writer;
-
-/*
- * Creates (or overwrites) the video file `path` with the FFmpeg backend.
- * `fourcc` is exactly four characters, e.g. "mp4v" (.mp4), "MJPG" (.avi), "avc1"; fps > 0;
- * width, height > 0 (frame size of every written frame). The parent directory must exist
- * (BV_NOT_FOUND otherwise); an encoder/container that cannot be opened is BV_IO_ERROR.
- */
-BV_API int32_t bv_video_writer_open(const char* path, const char* fourcc, double fps, int32_t width,
-                                    int32_t height, bv_video_writer** writer);
-
-/* Appends one BGR8 frame of exactly the writer's size (buffer rules as in bv_video_source_read). */
-BV_API int32_t bv_video_writer_write(bv_video_writer* writer, const uint8_t* bgr, int64_t buffer_size,
-                                     int32_t width, int32_t height, int32_t stride);
-
-/* Number of frames written so far. */
-BV_API int32_t bv_video_writer_get_frame_count(const bv_video_writer* writer, int64_t* frames);
-
-/* Finishes the file (writes the container trailer) and frees the handle. */
-BV_API int32_t bv_video_writer_destroy(bv_video_writer* writer);
-
-/* ------------------------------------------------------------------------------------------------ */
-/* Images                                                                                            */
-/* ------------------------------------------------------------------------------------------------ */
-
-typedef struct bv_image bv_image;
-
-typedef enum bv_image_mode {
-    BV_IMAGE_BGR8 = 0,  /* colour, 3 channels; grey files are expanded */
-    BV_IMAGE_GRAY8 = 1  /* 1 channel; colour files are converted to grey (e.g. masks) */
-} bv_image_mode;
-
-/*
- * Decodes the image file `path` (PNG, JPEG, BMP, ... as OpenCV's imgcodecs supports) once into a
- * handle owned by the caller, so that its size can be queried before copying it into a caller buffer.
- * Missing file: BV_NOT_FOUND. Undecodable file: BV_IO_ERROR. 16-bit files are scaled to 8 bits.
- */
-BV_API int32_t bv_image_decode(const char* path, int32_t mode, bv_image** image);
-
-/* Size of the decoded image in pixels and its channel count (3 for BGR8, 1 for GRAY8). */
-BV_API int32_t bv_image_get_size(const bv_image* image, int32_t* width, int32_t* height, int32_t* channels);
-
-/* Copies the decoded pixels into a buffer of exactly the image's size (stride >= width * channels). */
-BV_API int32_t bv_image_copy_to(const bv_image* image, uint8_t* pixels, int64_t buffer_size, int32_t width,
-                                int32_t height, int32_t stride);
-
-BV_API int32_t bv_image_destroy(bv_image* image);
-
-/*
- * Write an image; the format follows the extension of `path` (.png, .jpg/.jpeg, .bmp; JPEG quality 95).
- * An unsupported extension is BV_INVALID_ARGUMENT; a missing directory is BV_NOT_FOUND; any other failed
- * write is BV_IO_ERROR.
- */
-BV_API int32_t bv_image_write_bgr8(const char* path, const uint8_t* bgr, int64_t buffer_size, int32_t width,
-                                   int32_t height, int32_t stride);
-BV_API int32_t bv_image_write_gray8(const char* path, const uint8_t* gray, int64_t buffer_size, int32_t width,
-                                    int32_t height, int32_t stride);
-/* Writes a float map as 8-bit grey: round(clamp(v, 0, 1) * 255), so 255 = blurred for blur maps. */
-BV_API int32_t bv_image_write_map(const char* path, const float* map, int64_t buffer_size, int32_t width,
-                                  int32_t height, int32_t stride);
 
 /* ------------------------------------------------------------------------------------------------ */
 /* Preprocessing (network input)                                                                     */

@@ -1,6 +1,5 @@
 #include "shim.hpp"
 
-#include <opencv2/core/utility.hpp>
 #include <opencv2/core/utils/logger.hpp>
 
 #include <cstdlib>
@@ -56,14 +55,6 @@ void require_existing_file(const std::string& path) {
     if (fs::is_directory(status)) fail(BV_INVALID_ARGUMENT, "cannot open '" + path + "': it is a directory");
 }
 
-void require_parent_directory(const std::string& path) {
-    const fs::path parent = fs::path(path).parent_path();
-    std::error_code error;
-    if (!parent.empty() && !fs::is_directory(parent, error)) {
-        fail(BV_NOT_FOUND, "cannot write '" + path + "': directory '" + parent.string() + "' does not exist");
-    }
-}
-
 cv::Mat wrap_buffer(const char* name, const void* data, int64_t size, int32_t width, int32_t height, int32_t stride,
                     int type) {
     if (data == nullptr) fail(BV_INVALID_ARGUMENT, std::string(name) + " buffer is NULL");
@@ -106,13 +97,6 @@ const char* bv_last_error_message(void) { return last_error.c_str(); }
 int32_t bv_get_abi_version(int32_t* version) {
     return guarded(__func__, [&] {
         *require_pointer(version, "version") = BV_ABI_VERSION;
-        return BV_OK;
-    });
-}
-
-int32_t bv_set_opencv_threads(int32_t threads) {
-    return guarded(__func__, [&] {
-        cv::setNumThreads(threads);
         return BV_OK;
     });
 }

@@ -68,9 +68,6 @@ const char* require_string(const char* text, const char* name);
 // BV_NOT_FOUND if `path` does not exist, BV_INVALID_ARGUMENT if it is a directory.
 void require_existing_file(const std::string& path);
 
-// BV_NOT_FOUND if the directory that would contain `path` does not exist.
-void require_parent_directory(const std::string& path);
-
 // Validates a caller buffer of width x height pixels of `type` (CV_8UC3, CV_8UC1, CV_32FC1) with the
 // given row stride in bytes and total size in bytes, and wraps it in a cv::Mat header (no copy).
 cv::Mat wrap_buffer(const char* name, const void* data, int64_t size, int32_t width, int32_t height, int32_t stride,

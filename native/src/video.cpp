@@ -1,4 +1,4 @@
-// Video sources (files, cameras, network streams, image sequences) and the video writer.
+// Video sources: files, cameras, network streams, image sequences.
 #include "shim.hpp"
 
 #include <opencv2/imgproc.hpp>
@@ -20,12 +20,6 @@ struct bv_video_source {
     std::chrono::steady_clock::time_point opened_at = std::chrono::steady_clock::now();
     // A frame decoded while opening because the backend did not announce the size; delivered first.
     cv::Mat pending;
-};
-
-struct bv_video_writer {
-    cv::VideoWriter writer;
-    cv::Size size;
-    int64_t frames = 0;
 };
 
 namespace bv {
@@ -223,63 +217,6 @@ int32_t bv_video_source_get_position(const bv_video_source* source, int64_t* nex
 int32_t bv_video_source_destroy(bv_video_source* source) {
     return guarded(__func__, [&] {
         delete source;
-        return BV_OK;
-    });
-}
-
-int32_t bv_video_writer_open(const char* path, const char* fourcc, double fps, int32_t width, int32_t height,
-                             bv_video_writer** writer) {
-    return guarded(__func__, [&] {
-        require_string(path, "path");
-        require_string(fourcc, "fourcc");
-        require_pointer(writer, "writer");
-        *writer = nullptr;
-        if (std::char_traits<char>::length(fourcc) != 4) {
-            fail(BV_INVALID_ARGUMENT, std::string("fourcc '") + fourcc + "' is not four characters");
-        }
-        if (!(fps > 0) || !std::isfinite(fps)) fail(BV_INVALID_ARGUMENT, "fps must be positive");
-        if (width <= 0 || height <= 0) fail(BV_INVALID_ARGUMENT, "frame size must be positive");
-        require_parent_directory(path);
-
-        auto created = std::make_unique<bv_video_writer>();
-        created->size = cv::Size(width, height);
-        const int code = cv::VideoWriter::fourcc(fourcc[0], fourcc[1], fourcc[2], fourcc[3]);
-        if (!created->writer.open(path, cv::CAP_FFMPEG, code, fps, created->size, true)) {
-            fail(BV_IO_ERROR, std::string("cannot create video '") + path + "' with codec '" + fourcc +
-                                  "' (FFmpeg has no such encoder or the container does not accept it)");
-        }
-        *writer = created.release();
-        return BV_OK;
-    });
-}
-
-int32_t bv_video_writer_write(bv_video_writer* writer, const uint8_t* bgr, int64_t buffer_size, int32_t width,
-                              int32_t height, int32_t stride) {
-    return guarded(__func__, [&] {
-        auto& created = require_handle(writer, "writer");
-        const cv::Mat frame =
-            wrap_buffer_of_size("frame", bgr, buffer_size, width, height, stride, CV_8UC3, created.size);
-        created.writer.write(frame);
-        created.frames++;
-        return BV_OK;
-    });
-}
-
-int32_t bv_video_writer_get_frame_count(const bv_video_writer* writer, int64_t* frames) {
-    return guarded(__func__, [&] {
-        *require_pointer(frames, "frames") = require_handle(writer, "writer").frames;
-        return BV_OK;
-    });
-}
-
-int32_t bv_video_writer_destroy(bv_video_writer* writer) {
-    return guarded(__func__, [&] {
-        if (writer != nullptr) {
-            // Release explicitly (writes the trailer) so that a failure is reported rather than lost in a
-            // destructor; the handle is freed either way.
-            std::unique_ptr<bv_video_writer> owned(writer);
-            owned->writer.release();
-        }
         return BV_OK;
     });
 }

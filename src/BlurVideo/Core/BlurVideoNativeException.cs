@@ -1,9 +1,10 @@
 namespace BlurVideo;
 
 /// <summary>
-/// A failure reported by the native OpenCV shim (<c>libblurvideo_native.so</c>). The message is the shim's
-/// own description (it names the native function and, for files, the path); <see cref="Status"/> tells
-/// the kind of failure. The native side is left in a consistent state: the process can go on.
+/// A failure of the native code under the SDK: the OpenCV shim (<c>libblurvideo_native.so</c>, whose messages name
+/// the native function) or OpenCV through OpenCvSharp (video and image files, cameras, streams). The message names
+/// the file or source; <see cref="Status"/> tells the kind of failure. The native side is left in a consistent
+/// state: the process can go on.
 /// </summary>
 public sealed class BlurVideoNativeException : BlurVideoException
 {
@@ -29,6 +30,12 @@ public sealed class BlurVideoNativeException : BlurVideoException
         Status = status;
     }
 
-    /// <summary>What kind of failure the shim reported.</summary>
+    internal BlurVideoNativeException(NativeStatus status, string message, Exception innerException)
+        : base(message, innerException)
+    {
+        Status = status;
+    }
+
+    /// <summary>What kind of failure it was.</summary>
     public NativeStatus Status { get; }
 }

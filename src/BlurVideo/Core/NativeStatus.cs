@@ -1,6 +1,9 @@
 namespace BlurVideo;
 
-/// <summary>The status codes returned by every function of the native OpenCV shim (<c>bv_status</c>).</summary>
+/// <summary>
+/// The kinds of <see cref="BlurVideoNativeException"/>: the status codes of the native OpenCV shim (<c>bv_status</c>),
+/// which the SDK's OpenCvSharp file and capture code reports with the same meanings.
+/// </summary>
 public enum NativeStatus
 {
     /// <summary>The call succeeded.</summary>
@@ -18,7 +21,7 @@ public enum NativeStatus
     /// <summary>A codec or I/O failure: an undecodable file, an unavailable encoder, a failed write.</summary>
     IOError = 4,
 
-    /// <summary>OpenCV raised an exception inside the shim.</summary>
+    /// <summary>OpenCV raised an exception (inside the shim or through OpenCvSharp).</summary>
     OpenCVError = 5,
 
     /// <summary>Any other failure, including running out of memory.</summary>

@@ -1,10 +1,10 @@
-using BlurVideo.Native;
+using OpenCvSharp;
 
 namespace BlurVideo.Imaging;
 
 /// <summary>
-/// An image file decoded once by the native shim, kept in native memory so that its size can be read
-/// before its pixels are copied into a buffer of the caller's.
+/// An image file decoded once, kept in OpenCV's memory so that its size can be read before its pixels are copied
+/// into a buffer of the caller's.
 /// </summary>
 /// <remarks>
 /// <b>Lifetime.</b> Owns native memory of <c>Width * Height * Channels</c> bytes until <see cref="Dispose"/>.
@@ -12,15 +12,14 @@ namespace BlurVideo.Imaging;
 /// </remarks>
 internal sealed class DecodedImage : IDisposable
 {
-    private readonly ImageHandle _handle;
+    private readonly Mat _pixels;
 
-    internal DecodedImage(ImageHandle handle, ImageColorMode mode)
+    internal DecodedImage(Mat pixels, ImageColorMode mode)
     {
-        _handle = handle;
-        NativeError.ThrowIfFailed(NativeMethods.bv_image_get_size(handle, out var width, out var height, out var channels));
-        Width = width;
-        Height = height;
-        Channels = channels;
+        _pixels = pixels;
+        Width = pixels.Cols;
+        Height = pixels.Rows;
+        Channels = pixels.Channels();
         Mode = mode;
     }
 
@@ -44,14 +43,11 @@ internal sealed class DecodedImage : IDisposable
 
     /// <summary>Copies the pixels into a buffer whose rows are <paramref name="stride"/> bytes apart.</summary>
     /// <exception cref="BlurVideoNativeException">The buffer is too small for the image.</exception>
-    public unsafe void CopyTo(Span<byte> pixels, int stride)
+    public void CopyTo(Span<byte> pixels, int stride)
     {
-        ObjectDisposedException.ThrowIf(_handle.IsClosed, this);
-        fixed (byte* destination = pixels)
-        {
-            NativeError.ThrowIfFailed(
-                NativeMethods.bv_image_copy_to(_handle, destination, pixels.Length, Width, Height, stride));
-        }
+        ObjectDisposedException.ThrowIf(_pixels.IsDisposed, this);
+        OpenCvIo.RequireBuffer("image", pixels.Length, Width, Height, stride, PackedStride);
+        OpenCvIo.CopyRows(_pixels, pixels, stride);
     }
 
     /// <summary>The pixels in a new, tightly packed array.</summary>
@@ -63,5 +59,5 @@ internal sealed class DecodedImage : IDisposable
     }
 
     /// <summary>Frees the decoded pixels. Calling it again is a no-op.</summary>
-    public void Dispose() => _handle.Dispose();
+    public void Dispose() => _pixels.Dispose();
 }

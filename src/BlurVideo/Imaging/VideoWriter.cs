@@ -1,21 +1,23 @@
 using System.Globalization;
-using BlurVideo.Native;
+using OpenCvSharp;
+using CvVideoWriter = OpenCvSharp.VideoWriter;
 
 namespace BlurVideo.Imaging;
 
-/// <summary>Writes BGR8 frames to a video file through the native OpenCV shim (FFmpeg backend).</summary>
+/// <summary>Writes BGR8 frames to a video file through OpenCvSharp (its OpenCV's FFmpeg backend).</summary>
 /// <remarks>
-/// <para><b>Lifetime.</b> The writer owns one native handle from construction until <see cref="Dispose"/>,
+/// <para><b>Lifetime.</b> The writer owns one OpenCV writer from construction until <see cref="Dispose"/>,
 /// which finishes the file (writes the container trailer). A file that was not disposed is incomplete.</para>
 /// <para><b>Threads.</b> Use an instance from one thread at a time.</para>
-/// <para><b>Allocation.</b> Writing a frame allocates nothing managed.</para>
+/// <para><b>Allocation.</b> Writing a frame allocates one <see cref="Mat"/> header over the caller's buffer.</para>
 /// </remarks>
 internal sealed class VideoWriter : IDisposable
 {
     /// <summary>The smallest side FFmpeg's encoders (mp4v, MJPG) accept.</summary>
     private const int MinimumSide = 2;
 
-    private readonly VideoWriterHandle _handle;
+    private readonly CvVideoWriter _writer;
+    private long _framesWritten;
 
     /// <summary>Creates (or overwrites) a video file.</summary>
     /// <param name="path">The file; its directory must exist.</param>
@@ -41,17 +43,33 @@ internal sealed class VideoWriter : IDisposable
                 $"Cannot create video '{path}': FFmpeg's encoders need frames of at least {MinimumSide}x{MinimumSide} pixels, not {width}x{height}."));
         }
 
-        NativeShim.EnsureLoaded();
-        try
+        if (fourCC.Length != 4)
         {
-            NativeError.ThrowIfFailed(
-                NativeMethods.bv_video_writer_open(path, fourCC, framesPerSecond, width, height, out _handle));
+            throw new BlurVideoNativeException(NativeStatus.InvalidArgument, $"fourcc '{fourCC}' is not four characters");
         }
-        catch (BlurVideoNativeException ex) when (ex.Status == NativeStatus.IOError && WhyNotWritable(path) is { } reason)
+
+        if (!(framesPerSecond > 0) || !double.IsFinite(framesPerSecond))
         {
-            // FFmpeg reports every failure to open as one status; the shim's message then blames the codec.
-            throw new BlurVideoNativeException(NativeStatus.IOError, $"Cannot create video '{path}': {reason}");
+            throw new BlurVideoNativeException(NativeStatus.InvalidArgument, "fps must be positive");
         }
+
+        if (width <= 0 || height <= 0)
+        {
+            throw new BlurVideoNativeException(NativeStatus.InvalidArgument, "frame size must be positive");
+        }
+
+        OpenCvIo.RequireParentDirectory(path);
+        _writer = OpenCvIo.Call($"cannot create video '{path}'", () => new CvVideoWriter(
+            path, VideoCaptureAPIs.FFMPEG, FourCC.FromString(fourCC), framesPerSecond, new Size(width, height), isColor: true));
+        if (!_writer.IsOpened())
+        {
+            _writer.Dispose();
+            // FFmpeg reports every failure to open alike; name the file system's reason when there is one.
+            throw new BlurVideoNativeException(NativeStatus.IOError, WhyNotWritable(path) is { } reason
+                ? $"Cannot create video '{path}': {reason}"
+                : $"cannot create video '{path}' with codec '{fourCC}' (FFmpeg has no such encoder or the container does not accept it)");
+        }
+
         Path = path;
         Width = width;
         Height = height;
@@ -75,9 +93,8 @@ internal sealed class VideoWriter : IDisposable
     {
         get
         {
-            ObjectDisposedException.ThrowIf(_handle.IsClosed, this);
-            NativeError.ThrowIfFailed(NativeMethods.bv_video_writer_get_frame_count(_handle, out var frames));
-            return frames;
+            ObjectDisposedException.ThrowIf(_writer.IsDisposed, this);
+            return _framesWritten;
         }
     }
 
@@ -88,12 +105,15 @@ internal sealed class VideoWriter : IDisposable
     /// <exception cref="BlurVideoNativeException">The buffer does not hold a frame of the writer's size.</exception>
     public unsafe void WriteFrame(ReadOnlySpan<byte> bgr, int stride)
     {
-        ObjectDisposedException.ThrowIf(_handle.IsClosed, this);
+        ObjectDisposedException.ThrowIf(_writer.IsDisposed, this);
+        OpenCvIo.RequireBuffer("frame", bgr.Length, Width, Height, stride, Width * 3);
         fixed (byte* pixels = bgr)
         {
-            NativeError.ThrowIfFailed(
-                NativeMethods.bv_video_writer_write(_handle, pixels, bgr.Length, Width, Height, stride));
+            using var frame = Mat.FromPixelData(Height, Width, MatType.CV_8UC3, (nint)pixels, stride);
+            _writer.Write(frame);
         }
+
+        _framesWritten++;
     }
 
     /// <summary>Why <paramref name="path"/> cannot be written (a directory, no permission, a read-only file system), or null when it can.</summary>
@@ -124,6 +144,13 @@ internal sealed class VideoWriter : IDisposable
         }
     }
 
-    /// <summary>Finishes the file and releases the native writer. Calling it again is a no-op.</summary>
-    public void Dispose() => _handle.Dispose();
+    /// <summary>Finishes the file and releases the OpenCV writer. Calling it again is a no-op.</summary>
+    public void Dispose()
+    {
+        if (!_writer.IsDisposed)
+        {
+            _writer.Release();
+            _writer.Dispose();
+        }
+    }
 }

@@ -18,28 +18,6 @@ internal sealed class VideoSourceHandle : SafeHandleZeroOrMinusOneIsInvalid
     protected override bool ReleaseHandle() => NativeMethods.bv_video_source_destroy(handle) == (int)NativeStatus.Ok;
 }
 
-/// <summary>Owns a <c>bv_video_writer</c>; releasing it finishes the file.</summary>
-internal sealed class VideoWriterHandle : SafeHandleZeroOrMinusOneIsInvalid
-{
-    public VideoWriterHandle()
-        : base(ownsHandle: true)
-    {
-    }
-
-    protected override bool ReleaseHandle() => NativeMethods.bv_video_writer_destroy(handle) == (int)NativeStatus.Ok;
-}
-
-/// <summary>Owns a decoded <c>bv_image</c>.</summary>
-internal sealed class ImageHandle : SafeHandleZeroOrMinusOneIsInvalid
-{
-    public ImageHandle()
-        : base(ownsHandle: true)
-    {
-    }
-
-    protected override bool ReleaseHandle() => NativeMethods.bv_image_destroy(handle) == (int)NativeStatus.Ok;
-}
-
 /// <summary>Owns a <c>bv_preprocessor</c>.</summary>
 internal sealed class PreprocessorHandle : SafeHandleZeroOrMinusOneIsInvalid
 {

@@ -14,16 +14,13 @@ internal static unsafe partial class NativeMethods
     public const string Library = "blurvideo_native";
 
     /// <summary>The <c>BV_ABI_VERSION</c> this code was written against.</summary>
-    public const int AbiVersion = 1;
+    public const int AbiVersion = 2;
 
     [LibraryImport(Library)]
     public static partial nint bv_last_error_message();
 
     [LibraryImport(Library)]
     public static partial int bv_get_abi_version(out int version);
-
-    [LibraryImport(Library)]
-    public static partial int bv_set_opencv_threads(int threads);
 
     // Video source
 
@@ -42,45 +39,6 @@ internal static unsafe partial class NativeMethods
 
     [LibraryImport(Library)]
     public static partial int bv_video_source_destroy(nint source);
-
-    // Video writer
-
-    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
-    public static partial int bv_video_writer_open(
-        string path, string fourcc, double fps, int width, int height, out VideoWriterHandle writer);
-
-    [LibraryImport(Library)]
-    public static partial int bv_video_writer_write(
-        VideoWriterHandle writer, byte* bgr, long bufferSize, int width, int height, int stride);
-
-    [LibraryImport(Library)]
-    public static partial int bv_video_writer_get_frame_count(VideoWriterHandle writer, out long frames);
-
-    [LibraryImport(Library)]
-    public static partial int bv_video_writer_destroy(nint writer);
-
-    // Images
-
-    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
-    public static partial int bv_image_decode(string path, int mode, out ImageHandle image);
-
-    [LibraryImport(Library)]
-    public static partial int bv_image_get_size(ImageHandle image, out int width, out int height, out int channels);
-
-    [LibraryImport(Library)]
-    public static partial int bv_image_copy_to(ImageHandle image, byte* pixels, long bufferSize, int width, int height, int stride);
-
-    [LibraryImport(Library)]
-    public static partial int bv_image_destroy(nint image);
-
-    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
-    public static partial int bv_image_write_bgr8(string path, byte* bgr, long bufferSize, int width, int height, int stride);
-
-    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
-    public static partial int bv_image_write_gray8(string path, byte* gray, long bufferSize, int width, int height, int stride);
-
-    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
-    public static partial int bv_image_write_map(string path, float* map, long bufferSize, int width, int height, int stride);
 
     // Preprocessing
 
@@ -149,6 +107,31 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(Library)]
     public static partial int bv_region_finder_destroy(nint finder);
 
+    /// <summary><c>bv_alignment</c>.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public struct Alignment
+    {
+        public int Aligned;
+        public float SceneChange;
+        public float MeanMotion;
+    }
+
+    /// <summary><c>bv_focus_region</c>.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public struct FocusRegionResult
+    {
+        public int Found;
+        public int X;
+        public int Y;
+        public int Width;
+        public int Height;
+        public int Area;
+        public float CentroidX;
+        public float CentroidY;
+        public int RegionCount;
+        public float InFocusFraction;
+    }
+
     /// <summary><c>bv_source_options</c>.</summary>
     [StructLayout(LayoutKind.Sequential)]
     public struct SourceOptions
@@ -178,30 +161,5 @@ internal static unsafe partial class NativeMethods
     {
         public long Index;
         public double TimestampMs;
-    }
-
-    /// <summary><c>bv_alignment</c>.</summary>
-    [StructLayout(LayoutKind.Sequential)]
-    public struct Alignment
-    {
-        public int Aligned;
-        public float SceneChange;
-        public float MeanMotion;
-    }
-
-    /// <summary><c>bv_focus_region</c>.</summary>
-    [StructLayout(LayoutKind.Sequential)]
-    public struct FocusRegionResult
-    {
-        public int Found;
-        public int X;
-        public int Y;
-        public int Width;
-        public int Height;
-        public int Area;
-        public float CentroidX;
-        public float CentroidY;
-        public int RegionCount;
-        public float InFocusFraction;
     }
 }

@@ -40,14 +40,4 @@ internal static class NativeShim
 
         s_verified = true;
     }
-
-    /// <summary>
-    /// Sets how many threads OpenCV's internal parallel loops may use in this process (0 = run them on the
-    /// calling thread, negative = OpenCV's default).
-    /// </summary>
-    public static void SetOpenCVThreads(int threads)
-    {
-        EnsureLoaded();
-        NativeError.ThrowIfFailed(NativeMethods.bv_set_opencv_threads(threads));
-    }
 }

@@ -5,7 +5,7 @@ namespace BlurVideo.Pipeline.Sources;
 
 /// <summary>
 /// Frames from the image files of a folder (PNG, JPEG, BMP, TIFF, WebP), in ordinal order of their names,
-/// decoded by the native shim. A finite source: the stream ends after the last image. Images may differ in
+/// decoded through OpenCvSharp. A finite source: the stream ends after the last image. Images may differ in
 /// size; each size gets its own frame pool.
 /// </summary>
 public sealed class ImageFolderSource : IFrameSource
