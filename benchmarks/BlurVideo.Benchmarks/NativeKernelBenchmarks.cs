@@ -11,7 +11,7 @@ namespace BlurVideo.Benchmarks;
 /// Every kernel that native/ keeps, beside the same work done through OpenCvSharp, in one run on one 1280×720 frame
 /// (categories pair them). Capture decodes an H.264 clip (Debian's FFmpeg under native/, the runtime package's own
 /// under OpenCvSharp); preprocessing makes the 320×320 network input; the map resize and the heatmap are the
-/// overlay's work; the flow aligns a 320×320 map with the frame before (DIS under native/; OpenCvSharp's managed API
+/// overlay's work; the region finder gives the focus figures' in-focus region; the flow aligns a 320×320 map with the frame before (DIS under native/; OpenCvSharp's managed API
 /// has no DIS, so its nearest is Farnebäck).
 /// </summary>
 [MemoryDiagnoser]
@@ -39,6 +39,7 @@ public class NativeKernelBenchmarks
     private Preprocessor? _preprocessor;
     private OverlayRenderer? _overlay;
     private TemporalAligner? _aligner;
+    private FocusRegionFinder? _regions;
     private readonly Mats _mats = new();
     private bool _odd;
 
@@ -70,6 +71,7 @@ public class NativeKernelBenchmarks
         _preprocessor = new Preprocessor(Side, Side, Mean, Std);
         _overlay = new OverlayRenderer();
         _aligner = new TemporalAligner(Side, Side, OpticalFlowPreset.Ultrafast, Side, Side);
+        _regions = new FocusRegionFinder();
         _mats.Create(this);
     }
 
@@ -77,6 +79,7 @@ public class NativeKernelBenchmarks
     public void Cleanup()
     {
         _mats.Dispose();
+        _regions?.Dispose();
         _aligner?.Dispose();
         _overlay?.Dispose();
         _preprocessor?.Dispose();
@@ -158,6 +161,26 @@ public class NativeKernelBenchmarks
         _mats.CurrentGray.CopyTo(_mats.PreviousGray);
     }
 
+    [Benchmark(Baseline = true, Description = "native"), BenchmarkCategory("largest in-focus region of a 320x320 map")]
+    public int RegionNative() => _regions!.Find(_map, Side, Side).Area;
+
+    [Benchmark(Description = "OpenCvSharp (compare, connected components)"), BenchmarkCategory("largest in-focus region of a 320x320 map")]
+    public int RegionOpenCvSharp()
+    {
+        Cv2.Compare(_mats.Map, 0.5, _mats.InFocus, CmpTypes.LT);
+        var count = Cv2.ConnectedComponentsWithStats(_mats.InFocus, _mats.Labels, _mats.Stats, _mats.Centroids);
+        var largest = 1;
+        for (var label = 2; label < count; label++)
+        {
+            if (_mats.Stats.At<int>(label, (int)ConnectedComponentsTypes.Area) > _mats.Stats.At<int>(largest, (int)ConnectedComponentsTypes.Area))
+            {
+                largest = label;
+            }
+        }
+
+        return count > 1 ? _mats.Stats.At<int>(largest, (int)ConnectedComponentsTypes.Area) : 0;
+    }
+
     /// <summary>The OpenCvSharp side's Mats, made once (headers over the benchmark's own buffers where it has them).</summary>
     private sealed class Mats : IDisposable
     {
@@ -181,6 +204,10 @@ public class NativeKernelBenchmarks
         public Mat Grid { get; private set; } = null!;
         public Mat Warped { get; private set; } = null!;
         public Mat NoMap { get; private set; } = null!;
+        public Mat InFocus { get; private set; } = null!;
+        public Mat Labels { get; private set; } = null!;
+        public Mat Stats { get; private set; } = null!;
+        public Mat Centroids { get; private set; } = null!;
 
         public void Create(NativeKernelBenchmarks owner)
         {
@@ -213,6 +240,7 @@ public class NativeKernelBenchmarks
 
             Warped = Keep(new Mat(Side, Side, MatType.CV_32FC1));
             NoMap = Keep(new Mat());
+            (InFocus, Labels, Stats, Centroids) = (Keep(new Mat()), Keep(new Mat()), Keep(new Mat()), Keep(new Mat()));
         }
 
         public void Dispose() => _all.ForEach(mat => mat.Dispose());
