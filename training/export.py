@@ -124,11 +124,24 @@ def training_stages(config, state):
     if not config.init_from:
         return [stage | selection] if config.selects_checkpoint else [stage]
     before = torch.load(HERE / config.init_from)
-    earlier = training_stages(RunConfig.from_dict(before["config"]), before)
+    earlier = recorded_stages(RunConfig.from_dict(before["config"]), before)
     earlier[-1]["checkpoint"] = config.init_from
     if before["config"]["model"] != config.model:
         stage["grown_from"] = config.init_from
     return earlier + [stage | selection]
+
+
+def recorded_stages(config, state):
+    """The stages of a checkpoint a run starts from. A committed checkpoint's own predecessors (runs/) are often not on
+    this machine; the card exported from that checkpoint recorded them, so they come from there."""
+    if config.init_from and not (HERE / config.init_from).exists():
+        card = REPO / "models" / f"{config.name}.json"
+        stages = json.loads(card.read_text())["training"]["stages"] if card.exists() else []
+        if not stages or stages[-1]["run"] != config.run:
+            raise FileNotFoundError(f"{config.init_from} (a stage before {config.run}) is missing and "
+                                    f"{card.name} does not record {config.run}'s stages")
+        return stages
+    return training_stages(config, state)
 
 
 def training_record(config, state):
