@@ -467,41 +467,35 @@ public sealed partial class BlurPipeline : IAsyncDisposable
         }
     }
 
+    /// <summary>Runs the network on the work's prepared input (or on its frame) into a map rented here.</summary>
     private Work Infer(Work work, ChannelWriter<InferenceInput> freeInputs, AdaptiveQualityController? quality, CancellationToken cancellationToken)
     {
-        var frame = work.Frame;
-        var map = RentMap(frame);
+        var map = RentMap(work.Frame);
         try
         {
-            return InferInto(work with { Map = map }, freeInputs, quality, cancellationToken);
+            var start = Stopwatch.GetTimestamp();
+            if (work.Input is { } input)
+            {
+                ((IStagedInference)_inference).Infer(input, map, cancellationToken);
+                var elapsed = Stopwatch.GetElapsedTime(start);
+                Statistics.RecordStage(PipelineStage.Inference, elapsed);
+                work = work with { Map = map, InputWidth = input.Width, InputHeight = input.Height };
+                ReleaseInput(freeInputs, ref work);
+                quality?.Observe(work.Level, _measuredInferenceTime?.Invoke(work.Level, elapsed) ?? elapsed);
+            }
+            else
+            {
+                var preprocessed = _inference.Run(work.Frame, map, cancellationToken);
+                var inferredAt = Stopwatch.GetTimestamp();
+                Statistics.RecordStage(PipelineStage.Preprocess, Stopwatch.GetElapsedTime(start, preprocessed));
+                Statistics.RecordStage(PipelineStage.Inference, Stopwatch.GetElapsedTime(preprocessed, inferredAt));
+                work = work with { Map = map, InputWidth = map.Width, InputHeight = map.Height };
+            }
         }
         catch
         {
             map.Dispose(); // The caller disposes the frame and releases the input; the map is this method's.
             throw;
-        }
-    }
-
-    private Work InferInto(Work work, ChannelWriter<InferenceInput> freeInputs, AdaptiveQualityController? quality, CancellationToken cancellationToken)
-    {
-        var frame = work.Frame;
-        var start = Stopwatch.GetTimestamp();
-        if (work.Input is { } input)
-        {
-            ((IStagedInference)_inference).Infer(input, work.Map!, cancellationToken);
-            var elapsed = Stopwatch.GetElapsedTime(start);
-            Statistics.RecordStage(PipelineStage.Inference, elapsed);
-            work = work with { InputWidth = input.Width, InputHeight = input.Height };
-            ReleaseInput(freeInputs, ref work);
-            quality?.Observe(work.Level, _measuredInferenceTime?.Invoke(work.Level, elapsed) ?? elapsed);
-        }
-        else
-        {
-            var preprocessed = _inference.Run(frame, work.Map!, cancellationToken);
-            var inferredAt = Stopwatch.GetTimestamp();
-            Statistics.RecordStage(PipelineStage.Preprocess, Stopwatch.GetElapsedTime(start, preprocessed));
-            Statistics.RecordStage(PipelineStage.Inference, Stopwatch.GetElapsedTime(preprocessed, inferredAt));
-            work = work with { InputWidth = work.Map!.Width, InputHeight = work.Map.Height };
         }
 
         Statistics.FrameProcessed();
