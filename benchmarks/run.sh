@@ -12,9 +12,11 @@ QUICK=0
 [[ "${1:-}" == "--quick" ]] && QUICK=1
 OUT=artifacts/benchmark
 rm -rf "$OUT" && mkdir -p "$OUT"
-# The model `video` runs when none is named (ModelCatalog.DefaultModelName).
+# The model `video` runs when none is named (ModelCatalog.DefaultModelName), e.g. fastblur-r18-int8; the network
+# rows name float models (each is run FP32 and as its -int8 twin, and in PyTorch eager), so --quick takes its float name.
 DEFAULT_MODEL=$(sed -n 's/.*DefaultModelName = "\(.*\)";.*/\1/p' src/BlurVideo/Inference/ModelCatalog.cs)
-if (( QUICK )); then MODELS=$DEFAULT_MODEL; SECONDS_CLIP=5; else MODELS=fastblur-r18,defusionnet-s,r2mrf-s; SECONDS_CLIP=10; fi
+[[ -n "$DEFAULT_MODEL" ]] || { echo "run.sh: no DefaultModelName in ModelCatalog.cs" >&2; exit 1; }
+if (( QUICK )); then MODELS=${DEFAULT_MODEL%-int8}; SECONDS_CLIP=5; else MODELS=fastblur-r18,defusionnet-s,r2mrf-s; SECONDS_CLIP=10; fi
 CLIP="$OUT/clip720p30.mp4"
 RESULTS="$OUT/results.json"
 log() { echo "[$(date -u +%H:%M:%S)] $*" >&2; }

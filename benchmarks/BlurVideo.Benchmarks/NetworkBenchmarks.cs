@@ -32,6 +32,7 @@ public class NetworkBenchmarks
         var directory = ModelCatalog.FindModelsDirectory() ?? throw new InvalidOperationException("No models folder.");
         var path = Path.Combine(directory, Precision == "int8" ? Model + "-int8.onnx" : Model + ".onnx");
         using var options = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
+        options.AddSessionConfigEntry(BlurDetector.IntraOpSpinningKey, "0");
         options.AppendExecutionProvider_CPU();
         _session = new InferenceSession(path, options);
         _runOptions = new RunOptions();

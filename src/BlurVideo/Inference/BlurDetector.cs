@@ -39,6 +39,9 @@ public sealed partial class BlurDetector : IStagedInference, IDisposable
 {
     private const string CudaProviderName = "CUDAExecutionProvider";
 
+    /// <summary>ONNX Runtime's session setting for spinning intra-op threads (set to "0" by every session here).</summary>
+    internal const string IntraOpSpinningKey = "session.intra_op.allow_spinning";
+
     private static string? s_firstCudaLoadFailure;
 
     // Held by every call that touches the tensors, the preprocessor or the session, and by Dispose.
@@ -510,6 +513,9 @@ public sealed partial class BlurDetector : IStagedInference, IDisposable
             sessionOptions.IntraOpNumThreads = _options.IntraOpThreads;
         }
 
+        // Intra-op threads wait blocked, not spinning: the pipeline's other stages (decode, preprocess, smoothing,
+        // outputs) share the cores with the network, and a spinning worker burns the time-slice they need.
+        sessionOptions.AddSessionConfigEntry(IntraOpSpinningKey, "0");
         return sessionOptions;
     }
 

@@ -13,8 +13,11 @@ public static class ModelCatalog
     /// <summary>Environment variable that names the models folder.</summary>
     public const string ModelsDirectoryVariable = "BLURVIDEO_MODELS";
 
-    /// <summary>The model used when none is named: the real-time default (video, the pipeline, the monitor).</summary>
-    public const string DefaultModelName = "fastblur-r18";
+    /// <summary>
+    /// The model used when none is named: the real-time default (video, the pipeline, the monitor, the report), the
+    /// student's INT8 twin (static QDQ); its float model <c>fastblur-r18</c> stays shipped and selectable.
+    /// </summary>
+    public const string DefaultModelName = "fastblur-r18-int8";
 
     /// <summary>The most accurate shipped model: the default of <c>blurvideo detect</c> on photos.</summary>
     public const string MostAccurateModelName = "defusionnet-r18";

@@ -64,17 +64,17 @@ public sealed class MonitorPageTests
     }
 
     [Test]
-    public async Task On_the_focus_pull_the_peak_hold_frame_is_within_two_frames_of_the_sharpest_centre_frame()
+    public async Task On_the_focus_pull_the_peak_hold_frame_is_one_of_the_sharpest_centre_frames()
     {
         // One sweep from near to far, every frame processed.
         var source = new SyntheticFocusPullSource(frameCount: 50);
-        var truth = SharpestCentreFrame(source.Scene, 50);
+        var (first, last) = SharpestCentreFrames(source.Scene, 50);
         await using var monitor = await StartAsync(source, new MonitorOptions { Port = 0 });
         var page = await OpenAsync(monitor.Address);
         await page.WaitForFunctionAsync("() => document.getElementById('status').textContent.startsWith('ended')", null, new() { Timeout = PageTimeoutMs });
 
         var peakFrame = int.Parse(await page.Locator("#peak-frame").TextContentAsync() ?? "-1", System.Globalization.CultureInfo.InvariantCulture);
-        Assert.That(peakFrame, Is.InRange(truth - 2, truth + 2), $"ground truth: frame {truth}");
+        Assert.That(peakFrame, Is.InRange(first, last), $"ground truth: frames {first} to {last}");
     }
 
     [Test]
@@ -143,10 +143,20 @@ public sealed class MonitorPageTests
     }
 
     /// <summary>
-    /// The middle of the frames where the centre region is at its sharpest: those whose label-sharp pixels are within
-    /// 1 % of the most (focus is sharp over a depth of field, so the truth is a plateau; on the pull it spans 7 frames).
+    /// The frames where the centre region is at its sharpest: those whose label-sharp pixels are within 1 % of the most
+    /// (focus is sharp over a depth of field, so the truth is a plateau; on the pull it spans frames 39 to 45, where the
+    /// panel's and the background's blur radii are both under the label's 1.5 px).
     /// </summary>
-    internal static int SharpestCentreFrame(SyntheticFocusPullScene scene, int frames)
+    /// <remarks>
+    /// Any frame of the plateau is a right answer, not only its middle: the scene draws a radius as a whole-pixel disk
+    /// (under 0.5 px no blur, to 0.91 px a 5-pixel cross, to 1.5 px a 3×3 box), so inside the plateau the pixels are
+    /// not sharpest in the middle. Frames 39–41 draw the background with the 3×3 box and the panel with the cross,
+    /// 43–45 the other way round, and the middle, 42, draws both with the 3×3 box: the plateau's least sharp frame as
+    /// drawn. 43, 44 and 45 draw the panel and the background with the same kernels and differ only by sensor noise
+    /// and the ball (mostly outside the centre, blurred 5.3–5.6 px), so the shipped models' centre scores there tie
+    /// within 0.007 and which of the three holds the peak is noise.
+    /// </remarks>
+    internal static (int First, int Last) SharpestCentreFrames(SyntheticFocusPullScene scene, int frames)
     {
         var (left, top, right, bottom) = FocusRegionOfInterest.Centre.ToPixels(scene.Width, scene.Height);
         var label = new byte[scene.Width * scene.Height];
@@ -165,7 +175,7 @@ public sealed class MonitorPageTests
 
         var plateau = Enumerable.Range(0, frames).Where(frame => sharp[frame] >= 0.99 * sharp.Max()).ToArray();
         Assert.That(plateau[^1] - plateau[0], Is.EqualTo(plateau.Length - 1), "one sharpest stretch");
-        return (plateau[0] + plateau[^1]) / 2;
+        return (plateau[0], plateau[^1]);
     }
 
     private Task<MonitorHost> StartAsync(IFrameSource source, MonitorOptions options) =>
