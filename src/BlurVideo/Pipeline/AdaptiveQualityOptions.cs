@@ -81,6 +81,7 @@ internal sealed class AdaptiveQualityController
     private double _meanMs = double.NaN;
     private int _hold;
     private int _level;
+    private bool _ranAtLevel;
 
     public AdaptiveQualityController(AdaptiveQualityOptions options, TimeSpan target)
     {
@@ -100,6 +101,14 @@ internal sealed class AdaptiveQualityController
         if (level != current)
         {
             return current; // A frame prepared before the last step: its time says nothing about the new level.
+        }
+
+        if (!_ranAtLevel)
+        {
+            // The first run at an input size includes ONNX Runtime's planning for that shape (hundreds of ms for
+            // the INT8 default): not a measure of the size's cost, and it would step down a machine with room.
+            _ranAtLevel = true;
+            return current;
         }
 
         var ms = inferenceTime.TotalMilliseconds;
@@ -128,6 +137,7 @@ internal sealed class AdaptiveQualityController
         {
             _meanMs = double.NaN;
             _hold = _options.HoldFrames;
+            _ranAtLevel = false;
             Volatile.Write(ref _level, next);
         }
 

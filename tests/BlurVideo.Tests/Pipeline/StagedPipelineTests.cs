@@ -241,9 +241,11 @@ public sealed class StagedPipelineTests
         static TimeSpan ms(double value) => TimeSpan.FromMilliseconds(value);
         Assert.Multiple(() =>
         {
+            Assert.That(controller.Observe(0, ms(500)), Is.Zero, "the first run at a size is not a measurement");
             Assert.That(controller.Observe(0, ms(30)), Is.Zero, "30 ms is within 0.9 × 40");
             Assert.That(controller.Observe(0, ms(37)), Is.EqualTo(1), "over 0.9 × 40");
             Assert.That(controller.Observe(0, ms(80)), Is.EqualTo(1), "a frame prepared before the step is ignored");
+            Assert.That(controller.Observe(1, ms(300)), Is.EqualTo(1), "nor is the first run at the new size");
             // 10 ms at half size would be 40 ms at full size: no room (0.7 × 40 = 28); hold frames first.
             Assert.That(Enumerable.Range(0, 6).Select(_ => controller.Observe(1, ms(10))), Has.All.EqualTo(1));
             Assert.That(controller.Observe(1, ms(6)), Is.Zero, "6 ms × 4 = 24 ms < 28 ms");
