@@ -136,6 +136,8 @@ public sealed partial class BlurPipeline : IAsyncDisposable
         var results = CreateChannel<BlurResult>(lossless ? 2 : 1);
         var quality = CreateQualityController();
 
+        EnsureWorkerThreads(stageCount: 5);
+
         // Channel waits take no token (a cancellable wait allocates per call); cancelling completes the
         // channels instead, which wakes every waiter.
         var channels = new StageChannels(frames, prepared, freeInputs, inferred, results);
@@ -216,6 +218,22 @@ public sealed partial class BlurPipeline : IAsyncDisposable
             SingleReader = true,
             SingleWriter = true,
         });
+
+    /// <summary>
+    /// The stages block their threads (a capture read, the network, the flow) while they work. With the thread pool's
+    /// default minimum of one worker per core, a two-core machine then waits for the pool to add threads (about one
+    /// per half second) and live frames age past their budget; so the minimum is raised, never lowered, to the cores
+    /// plus one thread per stage and the consumer.
+    /// </summary>
+    private static void EnsureWorkerThreads(int stageCount)
+    {
+        ThreadPool.GetMinThreads(out var workers, out var completionPorts);
+        var needed = Environment.ProcessorCount + stageCount;
+        if (workers < needed)
+        {
+            ThreadPool.SetMinThreads(needed, completionPorts);
+        }
+    }
 
     private AdaptiveQualityController? CreateQualityController()
     {

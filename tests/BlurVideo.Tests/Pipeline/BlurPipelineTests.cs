@@ -109,8 +109,8 @@ public sealed class BlurPipelineTests
         var allocated = GC.GetTotalAllocatedBytes(precise: true) - bytesAfterWarmUp;
         var stats = pipeline.Statistics.Snapshot();
         var framesSinceWarmUp = stats.FramesIn - framesInAfterWarmUp;
-        var late = ages.Zip(bounds).Skip(2).Where(pair => pair.First > pair.Second).ToList();
-        TestContext.Out.WriteLine($"results {ages.Count}, max age {ages.Max():F1} ms, in {stats.FramesIn}, dropped queue {stats.Dropped[FrameDropReason.QueueFull]}, over budget {stats.Dropped[FrameDropReason.OverBudget]}, bytes/frame {allocated / Math.Max(1, framesSinceWarmUp)}, p50 {stats.Latency.P50Ms:F1} p99 {stats.Latency.P99Ms:F1}");
+        var late = ages.Zip(bounds).Select((pair, index) => (pair.First, pair.Second, index)).Skip(2).Where(r => r.First > r.Second).ToList();
+        TestContext.Out.WriteLine($"results {ages.Count}, max age {ages.Max():F1} ms, in {stats.FramesIn}, dropped queue {stats.Dropped[FrameDropReason.QueueFull]}, over budget {stats.Dropped[FrameDropReason.OverBudget]}, bytes/frame {allocated / Math.Max(1, framesSinceWarmUp)}, p50 {stats.Latency.P50Ms:F1} p99 {stats.Latency.P99Ms:F1}, late (index: age > bound ms) {string.Join(", ", late.Select(r => $"{r.index}: {r.First:F0} > {r.Second:F0}"))}");
         Assert.Multiple(() =>
         {
             Assert.That(ages, Has.Count.GreaterThan(10));
