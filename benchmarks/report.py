@@ -101,7 +101,7 @@ def main():
                      f"{live['latency_ms']['p50']:.0f} / {live['latency_ms']['p99']:.0f} |")
         steady = live_steady_state(Path(f"{out}/live.csv"))
         if steady:
-            lines.append(f"| the same after its first second (start-up: session warm-up, first results) | {steady[0]:.1f} out "
+            lines.append(f"| the same after its first second (start-up excluded) | {steady[0]:.1f} out "
                          f"({steady[1]} results, {steady[2]} frames dropped) | | {steady[3]:.0f} / {steady[4]:.0f} |")
     chart.append(("720p30 clip (frames/s)", [("ffmpeg blurdetect", blurdetect_fps)]
                   + [(n, s["fps"]) for n, s in (("video, no overlay", no_overlay), ("video, overlay", overlay), ("live out", live)) if s]))
