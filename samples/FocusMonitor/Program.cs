@@ -4,7 +4,8 @@
 //
 //   dotnet run -c Release --project samples/FocusMonitor -- <video file | camera index | URL | synthetic> [model]
 //
-// The model is a shipped model's name (default defusionnet-s) or a path to an .onnx with its card beside it.
+// The model is a shipped model's name (default: the real-time default, ModelCatalog.DefaultModelName) or a path to an
+// .onnx with its card beside it.
 using BlurVideo;
 using BlurVideo.Focus;
 using BlurVideo.Inference;
@@ -27,7 +28,7 @@ Console.CancelKeyPress += (_, e) =>
 
 try
 {
-    using var detector = new BlurDetector(new BlurDetectorOptions { Model = args.Length > 1 ? args[1] : "defusionnet-s" });
+    using var detector = new BlurDetector(new BlurDetectorOptions { Model = args.Length > 1 ? args[1] : ModelCatalog.DefaultModelName });
     // "synthetic" is the measurement assembly's focus-pull clip (one full pull); anything else is a file, camera or URL.
     await using IFrameSource source = args[0] == "synthetic" ? new SyntheticFocusPullSource(frameCount: 100) : FrameSources.Open(args[0]);
     await using var pipeline = new BlurPipeline(source, detector);
