@@ -11,7 +11,7 @@ namespace BlurVideo.Benchmarks;
 /// Every kernel that native/ keeps, beside the same work done through OpenCvSharp, in one run on one 1280×720 frame
 /// (categories pair them). Capture decodes an H.264 clip (Debian's FFmpeg under native/, the runtime package's own
 /// under OpenCvSharp); preprocessing makes the 320×320 network input; the map resize and the heatmap are the
-/// overlay's work; the region finder gives the focus figures' in-focus region; the flow aligns a 320×320 map with the frame before (DIS under native/; OpenCvSharp's managed API
+/// overlay's work, with focus peaking; the region finder gives the focus figures' in-focus region; the flow aligns a 320×320 map with the frame before (DIS under native/; OpenCvSharp's managed API
 /// has no DIS, so its nearest is Farnebäck).
 /// </summary>
 [MemoryDiagnoser]
@@ -161,6 +161,24 @@ public class NativeKernelBenchmarks
         _mats.CurrentGray.CopyTo(_mats.PreviousGray);
     }
 
+    [Benchmark(Baseline = true, Description = "native (Sobel only where sharp)"), BenchmarkCategory("focus peaking 1280x720")]
+    public void PeakingNative() => _overlay!.RenderFocusPeaking(_decoded, Width, Height, Width * 3, _map, Side, Side);
+
+    [Benchmark(Description = "OpenCvSharp (Sobel everywhere, magnitude, masks)"), BenchmarkCategory("focus peaking 1280x720")]
+    public void PeakingOpenCvSharp()
+    {
+        Cv2.Compare(_mats.Map, 0.5, _mats.InFocus, CmpTypes.LT);
+        Cv2.Resize(_mats.InFocus, _mats.FullMap8, new Size(Width, Height), 0, 0, InterpolationFlags.Linear);
+        Cv2.CvtColor(_mats.DecodedInto, _mats.Gray, ColorConversionCodes.BGR2GRAY);
+        Cv2.Sobel(_mats.Gray, _mats.EdgeX, MatType.CV_32F, 1, 0);
+        Cv2.Sobel(_mats.Gray, _mats.EdgeY, MatType.CV_32F, 0, 1);
+        Cv2.Magnitude(_mats.EdgeX, _mats.EdgeY, _mats.Edges);
+        Cv2.Compare(_mats.Edges, 4 * 40.0, _mats.Strong, CmpTypes.GE);
+        Cv2.Compare(_mats.FullMap8, 128, _mats.Sharp, CmpTypes.GE);
+        Cv2.BitwiseAnd(_mats.Strong, _mats.Sharp, _mats.Strong);
+        _mats.DecodedInto.SetTo(new Scalar(0x20, 0x20, 0xFF), _mats.Strong);
+    }
+
     [Benchmark(Baseline = true, Description = "native"), BenchmarkCategory("largest in-focus region of a 320x320 map")]
     public int RegionNative() => _regions!.Find(_map, Side, Side).Area;
 
@@ -205,6 +223,12 @@ public class NativeKernelBenchmarks
         public Mat Warped { get; private set; } = null!;
         public Mat NoMap { get; private set; } = null!;
         public Mat InFocus { get; private set; } = null!;
+        public Mat Gray { get; private set; } = null!;
+        public Mat EdgeX { get; private set; } = null!;
+        public Mat EdgeY { get; private set; } = null!;
+        public Mat Edges { get; private set; } = null!;
+        public Mat Strong { get; private set; } = null!;
+        public Mat Sharp { get; private set; } = null!;
         public Mat Labels { get; private set; } = null!;
         public Mat Stats { get; private set; } = null!;
         public Mat Centroids { get; private set; } = null!;
@@ -241,6 +265,7 @@ public class NativeKernelBenchmarks
             Warped = Keep(new Mat(Side, Side, MatType.CV_32FC1));
             NoMap = Keep(new Mat());
             (InFocus, Labels, Stats, Centroids) = (Keep(new Mat()), Keep(new Mat()), Keep(new Mat()), Keep(new Mat()));
+            (Gray, EdgeX, EdgeY, Edges, Strong, Sharp) = (Keep(new Mat()), Keep(new Mat()), Keep(new Mat()), Keep(new Mat()), Keep(new Mat()), Keep(new Mat()));
         }
 
         public void Dispose() => _all.ForEach(mat => mat.Dispose());
