@@ -146,11 +146,11 @@ BV_API int32_t bv_preprocessor_create(int32_t input_width, int32_t input_height,
                                       const float* std, bv_preprocessor** preprocessor);
 
 /*
- * In one pass over a BGR8 frame of any size: bilinear resize to the input size (pixel centres aligned,
- * edges clamped, as OpenCV's INTER_LINEAR), BGR -> RGB, v / 255, (v - mean[c]) / std[c], and planar CHW
- * layout into `tensor`, which must hold at least 3 * input_width * input_height floats (tensor_length
- * counts floats): tensor[c * H * W + y * W + x]. Interpolation is done in float from the 8-bit samples.
- * No memory is allocated per call once the source size is stable.
+ * A BGR8 frame of any size into the network input: OpenCV's bilinear resize of the 8-bit frame to the input size
+ * (INTER_LINEAR, as the training code's evaluation does), then in one pass BGR -> RGB, v / 255,
+ * (v - mean[c]) / std[c], and planar CHW layout into `tensor`, which must hold at least
+ * 3 * input_width * input_height floats (tensor_length counts floats): tensor[c * H * W + y * W + x].
+ * No memory is allocated per call.
  */
 BV_API int32_t bv_preprocessor_run(bv_preprocessor* preprocessor, const uint8_t* bgr, int64_t buffer_size,
                                    int32_t width, int32_t height, int32_t stride, float* tensor,

@@ -3,14 +3,14 @@ using BlurVideo.Native;
 namespace BlurVideo.Imaging;
 
 /// <summary>
-/// Turns a BGR8 frame of any size into a network input tensor in one native call: bilinear resize to the
-/// input size (pixel centres aligned, edges clamped, as OpenCV's INTER_LINEAR, interpolated in float),
-/// BGR → RGB, <c>v / 255</c>, <c>(v - mean[c]) / std[c]</c>, planar CHW layout.
+/// Turns a BGR8 frame of any size into a network input tensor in one native call: OpenCV's bilinear resize of the
+/// 8-bit frame to the input size (INTER_LINEAR, as the training code's evaluation), then BGR → RGB, <c>v / 255</c>,
+/// <c>(v - mean[c]) / std[c]</c>, planar CHW layout.
 /// </summary>
 /// <remarks>
-/// <para><b>Lifetime.</b> Owns a native preprocessor (its interpolation tables) until <see cref="Dispose"/>.</para>
+/// <para><b>Lifetime.</b> Owns a native preprocessor (its resized-frame buffer) until <see cref="Dispose"/>.</para>
 /// <para><b>Threads.</b> Use an instance from one thread at a time.</para>
-/// <para><b>Allocation.</b> <see cref="Run"/> allocates nothing once the frame size is stable.</para>
+/// <para><b>Allocation.</b> <see cref="Run"/> allocates nothing.</para>
 /// </remarks>
 internal sealed class Preprocessor : IDisposable
 {

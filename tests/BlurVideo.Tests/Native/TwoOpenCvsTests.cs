@@ -70,7 +70,7 @@ public sealed class TwoOpenCvsTests
             Assert.That(decoded, Has.Count.EqualTo(Frames));
             Assert.That(NativeTestData.MeanAbsoluteDifference(decoded[^1], expected), Is.LessThan(8));
             Assert.That(alignment.Aligned, Is.True, "DIS flow ran on the natively decoded frames");
-            // OpenCV's 8-bit resize rounds each sample to an integer; the native kernel keeps floats.
+            // Both resize the 8-bit frame; their fixed-point weights may differ by one grey level between versions.
             Assert.That(MaxAbsoluteDifference(tensor, reference), Is.LessThan(1.0 / (255 * 0.2) + 1e-4));
             Assert.That(tensor, Has.Some.Not.EqualTo(0f));
         });
