@@ -43,11 +43,16 @@ internal sealed class DecodedImage : IDisposable
 
     /// <summary>Copies the pixels into a buffer whose rows are <paramref name="stride"/> bytes apart.</summary>
     /// <exception cref="BlurVideoNativeException">The buffer is too small for the image.</exception>
-    public void CopyTo(Span<byte> pixels, int stride)
+    public unsafe void CopyTo(Span<byte> pixels, int stride)
     {
         ObjectDisposedException.ThrowIf(_pixels.IsDisposed, this);
         OpenCvIo.RequireBuffer("image", pixels.Length, Width, Height, stride, PackedStride);
-        OpenCvIo.CopyRows(_pixels, pixels, stride);
+        fixed (byte* destination = pixels)
+        {
+            // A header over the caller's buffer: OpenCV copies row by row into it, honouring both row steps.
+            using var target = Mat.FromPixelData(Height, Width, _pixels.Type(), (nint)destination, stride);
+            _pixels.CopyTo(target);
+        }
     }
 
     /// <summary>The pixels in a new, tightly packed array.</summary>

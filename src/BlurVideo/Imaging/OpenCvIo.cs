@@ -4,9 +4,9 @@ using OpenCvSharp;
 namespace BlurVideo.Imaging;
 
 /// <summary>
-/// What the imaging layer's OpenCvSharp code shares: the checks made before OpenCV sees a path or a buffer, the
-/// copy between OpenCV's <see cref="Mat"/>s and the caller's buffers, and the one path from OpenCV's exceptions to
-/// <see cref="BlurVideoNativeException"/> (with the native shim's status kinds, so callers see one family).
+/// What the imaging layer's OpenCvSharp code shares: the checks made before OpenCV sees a path or a buffer, and the
+/// one path from OpenCV's exceptions to <see cref="BlurVideoNativeException"/> (with the native shim's status kinds,
+/// so callers see one family).
 /// </summary>
 internal static class OpenCvIo
 {
@@ -65,17 +65,6 @@ internal static class OpenCvIo
         {
             throw new BlurVideoNativeException(NativeStatus.InvalidArgument, string.Create(CultureInfo.InvariantCulture,
                 $"{name} buffer of {length} bytes with rows {stride} bytes apart cannot hold {width}x{height} ({rowBytes} bytes per row; needs {needed})"));
-        }
-    }
-
-    /// <summary>Copies an 8-bit <paramref name="source"/> row by row into a buffer whose rows are <paramref name="stride"/> bytes apart.</summary>
-    public static unsafe void CopyRows(Mat source, Span<byte> destination, int stride)
-    {
-        var (rows, rowBytes, step) = (source.Rows, source.Cols * source.ElemSize(), source.Step());
-        var pixels = (byte*)source.Data;
-        for (var y = 0; y < rows; y++)
-        {
-            new ReadOnlySpan<byte>(pixels + (y * step), rowBytes).CopyTo(destination.Slice(y * stride, rowBytes));
         }
     }
 
