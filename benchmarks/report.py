@@ -10,13 +10,15 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 
 
+def live_rows(out):
+    """The live run's per-frame CSV rows, split into fields; empty when the run wrote none."""
+    csv = Path(f"{out}/live.csv")
+    return [row.split(",") for row in csv.read_text().splitlines()[1:]] if csv.exists() else []
 
-def live_steady_state(csv_path, after_ms=1000.0):
+
+def live_steady_state(rows, after_ms=1000.0):
     """Live results whose source time is past the first second: (frames/s out, results, frames dropped in that span,
     latency p50, p99). Frames/s is over the source's own timestamps, so waiting for the stream does not count."""
-    if not csv_path.exists():
-        return None
-    rows = [row.split(",") for row in csv_path.read_text().splitlines()[1:]]
     rows = [(int(r[0]), float(r[1]), float(r[4])) for r in rows if float(r[1]) >= after_ms]
     if len(rows) < 2:
         return None
@@ -25,6 +27,7 @@ def live_steady_state(csv_path, after_ms=1000.0):
     latencies = sorted(r[2] for r in rows)
     pick = lambda q: latencies[min(len(latencies) - 1, int(q * len(latencies)))]
     return (len(rows) - 1) * 1000 / span_ms, len(rows), dropped, pick(0.5), pick(0.99)
+
 
 def bdn(directory):
     rows = []
@@ -59,6 +62,7 @@ def main():
     stages = bdn(f"{out}/bdn-stages")
     torch = json.loads(Path(f"{out}/torch.json").read_text())
     no_overlay, overlay, live = stats(f"{out}/file-no-overlay.json"), stats(f"{out}/file-overlay.json"), stats(f"{out}/live.json")
+    live_csv = live_rows(out)
     load = open("/proc/loadavg").read().split()[:3]
     cpus = subprocess.run(["nproc"], capture_output=True, text=True).stdout.strip()
     lines = [
@@ -99,7 +103,7 @@ def main():
         lines.append(f"| `video --live` from `ffmpeg -re` over UDP (30 fps in) | {live['fps']:.1f} out "
                      f"({live['frames_out']} of {live['frames_in']} frames, {live['dropped']['total']} dropped) | | "
                      f"{live['latency_ms']['p50']:.0f} / {live['latency_ms']['p99']:.0f} |")
-        steady = live_steady_state(Path(f"{out}/live.csv"))
+        steady = live_steady_state(live_csv)
         if steady:
             lines.append(f"| the same after its first second (start-up excluded) | {steady[0]:.1f} out "
                          f"({steady[1]} results, {steady[2]} frames dropped) | | {steady[3]:.0f} / {steady[4]:.0f} |")
@@ -111,11 +115,8 @@ def main():
                   + ", ".join(f"{k} {v['mean']:.1f}" for k, v in st.items()) + "."]
     if live:
         levels = {}
-        csv = Path(f"{out}/live.csv")
-        if csv.exists():
-            for row in csv.read_text().splitlines()[1:]:
-                parts = row.split(",")
-                levels[f"{parts[6]}x{parts[7]}"] = levels.get(f"{parts[6]}x{parts[7]}", 0) + 1
+        for parts in live_csv:
+            levels[f"{parts[6]}x{parts[7]}"] = levels.get(f"{parts[6]}x{parts[7]}", 0) + 1
         lines += ["", "Live input sizes chosen by adaptive quality (frames): " + ", ".join(f"{k}: {v}" for k, v in sorted(levels.items())) + "."]
     lines += ["", "## Pipeline stages, one steady-state 1280×720 frame (BenchmarkDotNet MemoryDiagnoser)", "", "| stage | ms | allocated B/frame |", "|---|---|---|"]
     for r in stages:
