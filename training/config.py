@@ -50,6 +50,9 @@ class RunConfig:
     #                                      "estimated" once at the start over `batchnorm_batches` training batches
     #                                      (a trunk with fewer blocks per stage than ResNet-18)
     weight_storage: str = "float32"      # the exported file's convolution weights: "float32" or "float16" (export.py)
+    weight_average: float = 0.0          # decay per step of an exponential moving average of the weights, which is what
+    #                                      validates, is selected and is exported (0: the trained weights themselves);
+    #                                      needs `freeze_batchnorm`, so that every averaged state normalizes alike
 
     def __post_init__(self):
         self.input_size, self.frozen = tuple(self.input_size), tuple(self.frozen)
@@ -59,6 +62,10 @@ class RunConfig:
             raise ValueError("unlabelled_per_batch needs a teacher")
         if self.real_per_batch + self.unlabelled_per_batch > self.batch:
             raise ValueError("real_per_batch + unlabelled_per_batch exceed the batch")
+        if not 0 <= self.weight_average < 1:
+            raise ValueError("weight_average is a decay in [0, 1)")
+        if self.weight_average and not self.freeze_batchnorm:
+            raise ValueError("weight_average needs freeze_batchnorm")
 
     @property
     def selects_checkpoint(self):

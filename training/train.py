@@ -11,6 +11,7 @@ map (distillation). The keys of a config and their defaults are in config.py.
 from __future__ import annotations
 
 import argparse
+import copy
 import csv
 import math
 import os
@@ -103,6 +104,7 @@ class Training:
         self.step, self.elapsed, self.best = 0, 0.0, math.inf
         self.started = time.time()
         self.running = None
+        self.average = None  # with `weight_average`: the moving average of the weights, the state that is validated
         self._resume_or_start()
         self.lr = self.scheduled_lr()
 
@@ -110,17 +112,28 @@ class Training:
     def minutes(self):
         return (self.elapsed + time.time() - self.started) / 60
 
+    @property
+    def evaluated(self):
+        """The weights that validate and export: the moving average when the run keeps one."""
+        return self.average if self.average is not None else self.model
+
     def state(self):
-        return {"model": self.model.state_dict(), "optimizer": self.optimizer.state_dict(), "step": self.step,
-                "elapsed": self.minutes() * 60, "data_rng": self.data.rng.bit_generator.state,
-                "torch_rng": torch.get_rng_state(), "config": self.config.to_dict(), "best": self.best}
+        """"model" is the evaluated state (what export, fixtures, teachers and later stages load); an averaging run
+        also keeps its trained weights as "trained"."""
+        state = {"model": self.evaluated.state_dict(), "optimizer": self.optimizer.state_dict(), "step": self.step,
+                 "elapsed": self.minutes() * 60, "data_rng": self.data.rng.bit_generator.state,
+                 "torch_rng": torch.get_rng_state(), "config": self.config.to_dict(), "best": self.best}
+        if self.average is not None:
+            state["trained"] = self.model.state_dict()
+        return state
 
     def _resume_or_start(self):
         config, last = self.config, self.config.run_dir / "last.pt"
         committed = HERE / "checkpoints" / f"{config.run}.pt"  # the exported state, for later sittings
+        state = None
         if last.exists() or committed.exists():
             state = torch.load(last if last.exists() else committed)
-            self.model.load_state_dict(state["model"])
+            self.model.load_state_dict(state.get("trained", state["model"]))
             self.step, self.elapsed, self.best = state["step"], state["elapsed"], state.get("best", math.inf)
             if "optimizer" in state:
                 self.optimizer.load_state_dict(state["optimizer"])
@@ -135,6 +148,12 @@ class Training:
         elif config.pretrained == "imagenet":
             self.model.trunk.load_imagenet()
             print(f"{config.run} starts from the ImageNet-trained ResNet-18 ({backbone.package_file()})", flush=True)
+        if config.weight_average:  # starts at the starting weights (or resumes the saved average)
+            self.average = copy.deepcopy(self.model).eval()
+            if state is not None and "trained" in state:
+                self.average.load_state_dict(state["model"])
+            for parameter in self.average.parameters():
+                parameter.requires_grad_(False)
 
     # ---------------------------------------------------------------------------------------------- training
     def train_step(self):
@@ -149,8 +168,20 @@ class Training:
         self.optimizer.zero_grad(set_to_none=True)
         loss.backward()
         self.optimizer.step()
+        if self.average is not None:
+            self.update_average()
         self.step += 1
         self.running = loss.item() if self.running is None else 0.98 * self.running + 0.02 * loss.item()
+
+    def update_average(self):
+        """average ← d · average + (1 − d) · weights, d = `weight_average`: at batch 8 consecutive states differ by
+        more than the four held-out photos can tell apart, and the average smooths that walk."""
+        decay = self.config.weight_average
+        with torch.no_grad():
+            for averaged, trained in zip(self.average.parameters(), self.model.parameters()):
+                averaged.mul_(decay).add_(trained, alpha=1 - decay)
+            for averaged, trained in zip(self.average.buffers(), self.model.buffers()):
+                averaged.copy_(trained)  # frozen statistics: the same in both
 
     def training_mode(self):
         """The model in training mode; with `freeze_batchnorm` every BatchNorm layer normalizes with its stored
@@ -185,7 +216,7 @@ class Training:
         the starting point, is the reference, never selected)."""
         self.training_mode()
         self.recalibrate_batchnorm()
-        figures = validate(self.model, self.config.input_size, self.normalization, str(self.config.cache_path),
+        figures = validate(self.evaluated, self.config.input_size, self.normalization, str(self.config.cache_path),
                            val_count=60, checks=("real_smoke", SELECTION), card_size=False)
         self.training_mode()
         selected = figures[SELECTION + "_native"]["mae"]
@@ -224,6 +255,8 @@ class Training:
             if self.step == 0 and config.freeze_batchnorm and not config.init_from:
                 self.model.train()  # the head's statistics are estimated once, then frozen
                 self.recalibrate_batchnorm()
+            if self.step == 0 and self.average is not None:
+                self.average.load_state_dict(self.model.state_dict())  # with the statistics just estimated
             if self.step == 0 and config.selects_checkpoint:
                 write(self.validation_row())
             self.training_mode()

@@ -140,3 +140,35 @@ def test_unlabelled_photos_are_rescaled_but_never_below_the_crop():
     assert data.rescale(image, 0.5, 192).shape == (200, 300, 3)
     assert data.rescale(image, 0.25, 192).shape[0] == 192  # the shorter side stops at the crop
     assert data.rescale(image, 1.0, 192) is image
+
+
+def test_weight_average_is_what_validates_and_resumes_beside_the_trained_weights(tmp_path):
+    synth.build_cache(str(tmp_path / "train-000.npz"), 2, (96, 96), 0)
+    run = f"pytest-{uuid.uuid4().hex[:8]}"
+    config = RunConfig(architecture="FastBlurNet", run=run, cache_dir=str(tmp_path), crop=64, batch=2, steps=2,
+                       validate_every=1000, freeze_batchnorm=True, weight_average=0.75, model={"channels": 8})
+    try:
+        training = train.Training(config)
+        start = {k: v.clone() for k, v in training.model.state_dict().items()}
+        training.train_step()
+        first = {k: v.clone() for k, v in training.model.state_dict().items()}
+        training.train_step()
+        name = next(n for n, p in training.model.named_parameters() if p.requires_grad)
+        expected = 0.75 * (0.75 * start[name] + 0.25 * first[name]) + 0.25 * training.model.state_dict()[name]
+        assert torch.allclose(training.average.state_dict()[name], expected, atol=1e-7)
+        assert not torch.equal(training.average.state_dict()[name], training.model.state_dict()[name])
+        assert training.evaluated is training.average
+        state = training.state()
+        assert torch.equal(state["model"][name], training.average.state_dict()[name])
+        assert torch.equal(state["trained"][name], training.model.state_dict()[name])
+        train.save_atomic(state, config.run_dir / "last.pt")
+        resumed = train.Training(config)
+        assert torch.equal(resumed.model.state_dict()[name], state["trained"][name])
+        assert torch.equal(resumed.average.state_dict()[name], state["model"][name])
+    finally:
+        shutil.rmtree(config.run_dir, ignore_errors=True)
+
+
+def test_weight_average_needs_frozen_batchnorm():
+    with pytest.raises(ValueError, match="freeze_batchnorm"):
+        RunConfig(architecture="FastBlurNet", model={"channels": 8}, weight_average=0.99)
