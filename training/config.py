@@ -39,6 +39,8 @@ class RunConfig:
     cache_dir: str = "cache"             # synthetic renders (build_caches.sh), relative to training/
     init_from: str | None = None         # a checkpoint to start from (possibly of a smaller network: nets.grow_from)
     pretrained: str | None = None        # "imagenet": the ResNet-18 trunk starts from backbone.py's weights
+    trunk_from: str | None = None        # with `pretrained`: a checkpoint (relative to training/) of another detector on
+    #                                      the ResNet-18 trunk whose fine-tuned trunk starts this run's instead
     frozen: tuple = ()                   # trunk parts that do not train, e.g. ["stem", "stages.0"]
     trunk_lr_scale: float = 1.0          # the trunk's learning rate relative to the head's
     batchnorm_batches: int = 0           # training batches that estimate the head's BatchNorm statistics: before every
@@ -64,6 +66,8 @@ class RunConfig:
             raise ValueError("real_per_batch + unlabelled_per_batch exceed the batch")
         if not 0 <= self.weight_average < 1:
             raise ValueError("weight_average is a decay in [0, 1)")
+        if self.trunk_from and self.pretrained != "imagenet":
+            raise ValueError("trunk_from needs pretrained: imagenet (it replaces the ImageNet trunk's weights)")
         if self.weight_average and not self.freeze_batchnorm:
             raise ValueError("weight_average needs freeze_batchnorm")
 

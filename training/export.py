@@ -115,8 +115,12 @@ def training_stages(config, state):
     if config.pretrained:
         stage |= {"pretrained": f"{config.pretrained}: {backbone.PACKAGE} {backbone.VERSION} (NuGet)",
                   "frozen": list(config.frozen), "trunk_lr_scale": config.trunk_lr_scale}
+        if config.trunk_from:
+            stage["trunk_from"] = config.trunk_from
     if config.teacher:
         stage |= {"teacher": config.teacher, "unlabelled_per_batch": config.unlabelled_per_batch}
+    if config.weight_average:
+        stage["weight_average"] = config.weight_average
     stage["batchnorm"] = {"head": "frozen" if config.freeze_batchnorm else
                           f"re-estimated over {config.batchnorm_batches} batches before validation"
                           if config.batchnorm_batches else "momentum 0.1",

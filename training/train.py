@@ -145,6 +145,10 @@ class Training:
         elif config.init_from:
             nets.grow_from(self.model, torch.load(HERE / config.init_from)["model"])
             print(f"{config.run} starts from {config.init_from}", flush=True)
+        elif config.trunk_from:
+            trained = torch.load(HERE / config.trunk_from)["model"]
+            self.model.trunk.load_state_dict({k[len("trunk."):]: v for k, v in trained.items() if k.startswith("trunk.")})
+            print(f"{config.run} starts its trunk from {config.trunk_from}", flush=True)
         elif config.pretrained == "imagenet":
             self.model.trunk.load_imagenet()
             print(f"{config.run} starts from the ImageNet-trained ResNet-18 ({backbone.package_file()})", flush=True)

@@ -172,3 +172,30 @@ def test_weight_average_is_what_validates_and_resumes_beside_the_trained_weights
 def test_weight_average_needs_frozen_batchnorm():
     with pytest.raises(ValueError, match="freeze_batchnorm"):
         RunConfig(architecture="FastBlurNet", model={"channels": 8}, weight_average=0.99)
+
+
+def test_trunk_from_starts_the_trunk_from_another_detectors_and_nothing_else(tmp_path):
+    synth.build_cache(str(tmp_path / "train-000.npz"), 2, (96, 96), 0)
+    source_config = RunConfig(architecture="DeFusionNet", run="source",
+                              model={"backbone": "resnet18", "side_width": 0.0625, "steps": 1})
+    source = train.build_model(source_config)
+    with torch.no_grad():
+        for parameter in source.parameters():
+            parameter.add_(0.5)
+    save_run(tmp_path / "source.pt", source_config, source)
+    run = f"pytest-{uuid.uuid4().hex[:8]}"
+    config = RunConfig(architecture="R2MRF", run=run, cache_dir=str(tmp_path), pretrained="imagenet",
+                       trunk_from=str(tmp_path / "source.pt"), model={"backbone": "resnet18", "side_channels": 8, "steps": 1})
+    try:
+        torch.manual_seed(config.seed)
+        fresh = train.build_model(config).state_dict()
+        started = train.Training(config).model.state_dict()
+        source_state = source.state_dict()
+        trunk = [k for k in started if k.startswith("trunk.")]
+        assert trunk and all(torch.equal(started[k], source_state[k]) for k in trunk)
+        head = [k for k in started if not k.startswith("trunk.") and started[k].is_floating_point()]
+        assert head and all(torch.equal(started[k], fresh[k]) for k in head)
+    finally:
+        shutil.rmtree(config.run_dir, ignore_errors=True)
+    with pytest.raises(ValueError, match="pretrained"):
+        RunConfig(architecture="R2MRF", model={}, trunk_from="x.pt")
