@@ -25,6 +25,9 @@ class RunConfig:
     unlabelled_scale: tuple = (1.0, 1.0) # unlabelled photos are resized by a random factor in this range before
     #                                      augmentation, so the student also learns the teacher's maps at the card's
     #                                      size (a 640-px photo shown at 320 px halves every blur radius)
+    unlabelled_sources: tuple = ("real-bokeh", "focal-stack", "dpdd-train")  # where they come from (data.UNLABELLED)
+    unlabelled_whole: bool = False       # unlabelled photos are shown whole, resized to crop × crop as the card's input
+    #                                      size shows a frame (teacher and student see the same context), not cropped
     teacher: str | None = None           # a run's checkpoint (relative to training/) whose maps are the targets
     #                                      of unlabelled photos (distillation); its config is in the checkpoint
     lr: float = 5e-4                     # Adam, poly schedule (power 0.9) over max(step/steps, minutes/train_minutes)
@@ -58,12 +61,14 @@ class RunConfig:
 
     def __post_init__(self):
         self.input_size, self.frozen = tuple(self.input_size), tuple(self.frozen)
-        self.unlabelled_scale = tuple(self.unlabelled_scale)
+        self.unlabelled_scale, self.unlabelled_sources = tuple(self.unlabelled_scale), tuple(self.unlabelled_sources)
         self.name = self.name or self.run
         if self.unlabelled_per_batch and not self.teacher:
             raise ValueError("unlabelled_per_batch needs a teacher")
         if self.real_per_batch + self.unlabelled_per_batch > self.batch:
             raise ValueError("real_per_batch + unlabelled_per_batch exceed the batch")
+        if self.unlabelled_whole and self.unlabelled_scale != (1.0, 1.0):
+            raise ValueError("unlabelled_whole shows photos at the crop size: unlabelled_scale does not apply")
         if not 0 <= self.weight_average < 1:
             raise ValueError("weight_average is a decay in [0, 1)")
         if self.trunk_from and self.pretrained != "imagenet":

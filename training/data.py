@@ -65,22 +65,33 @@ def rescale(image, factor, crop):
     return cv2.resize(image, None, fx=factor, fy=factor, interpolation=interpolation)
 
 
-def unlabelled_photos(dpdd_train, longest_side=640):
-    """Real photos without labels, for distillation: the real-bokeh photos and the focal-stack views, scaled to at
-    most `longest_side` (the CUHK photos' size), and the inputs of `dpdd_train` (real_dpdd's training pairs, never the
-    held-out ones)."""
+# Sources of unlabelled photos: folders of ../shared/data (searched recursively), or the DPDD training inputs.
+UNLABELLED = {"real-bokeh": "real-bokeh/photos", "focal-stack": "focal-stack-lytro", "sharp": "sharp",
+              "dpdd-train": None}
+
+
+def unlabelled_photos(dpdd_train, sources=("real-bokeh", "focal-stack", "dpdd-train"), longest_side=640):
+    """Real photos without labels, for distillation, from `sources` (keys of UNLABELLED) in that order: photos scaled
+    to at most `longest_side` (the CUHK photos' size); "dpdd-train" adds the inputs of `dpdd_train` (real_dpdd's
+    training pairs, never the held-out ones)."""
+    unknown = sorted(set(sources) - set(UNLABELLED))
+    if unknown:
+        raise ValueError(f"unknown unlabelled source {unknown[0]!r}; known: {', '.join(UNLABELLED)}")
     root = shared_data()
-    paths = sorted((root / "real-bokeh" / "photos").glob("*.jpg")) + sorted((root / "focal-stack-lytro").glob("*.*g"))
     photos = []
-    for path in paths:
-        image = cv2.imread(str(path))
-        if image is None:
+    for source in sources:
+        if UNLABELLED[source] is None:
+            photos += [image for _, image, _, _ in dpdd_train]
             continue
-        scale = longest_side / max(image.shape[:2])
-        if scale < 1:
-            image = cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
-        photos.append(np.ascontiguousarray(image[..., ::-1]))
-    return photos + [image for _, image, _, _ in dpdd_train]
+        for path in sorted(p for p in (root / UNLABELLED[source]).rglob("*") if p.suffix.lower() in (".jpg", ".png")):
+            image = cv2.imread(str(path))
+            if image is None:
+                continue
+            scale = longest_side / max(image.shape[:2])
+            if scale < 1:
+                image = cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+            photos.append(np.ascontiguousarray(image[..., ::-1]))
+    return photos
 
 
 class TrainingBatches:
@@ -88,8 +99,10 @@ class TrainingBatches:
     `unlabelled_per_batch` crops of unlabelled photos (label None: the teacher provides it), the rest renders."""
 
     def __init__(self, cache_dir, crop, seed, real_per_batch=0, unlabelled_per_batch=0, normalization=(MEAN, STD),
-                 unlabelled_scale=(1.0, 1.0)):
+                 unlabelled_scale=(1.0, 1.0), unlabelled_sources=("real-bokeh", "focal-stack", "dpdd-train"),
+                 unlabelled_whole=False):
         self.cache_dir, self.crop, self.unlabelled_scale = cache_dir, crop, unlabelled_scale
+        self.unlabelled_whole = unlabelled_whole
         self.real_per_batch, self.unlabelled_per_batch = real_per_batch, unlabelled_per_batch
         self.normalization = normalization
         self.rng = np.random.default_rng(seed)
@@ -97,7 +110,7 @@ class TrainingBatches:
         self.reload()
         dpdd_train = list(real_dpdd.pairs(subset="train")) if real_per_batch or unlabelled_per_batch else []
         self.real = [(image, mask, valid.astype(np.uint8)) for _, image, mask, valid in dpdd_train] if real_per_batch else []
-        self.unlabelled = unlabelled_photos(dpdd_train) if unlabelled_per_batch else []
+        self.unlabelled = unlabelled_photos(dpdd_train, unlabelled_sources) if unlabelled_per_batch else []
 
     def reload(self):
         """Picks up caches rendered since the last call (build_caches.sh may still be running)."""
@@ -117,7 +130,9 @@ class TrainingBatches:
             image, label, valid = self.real[self.rng.integers(len(self.real))]
         elif kind == "unlabelled":
             image = self.unlabelled[self.rng.integers(len(self.unlabelled))]
-            if self.unlabelled_scale != (1.0, 1.0):  # no draw otherwise: earlier runs' random streams stay as they were
+            if self.unlabelled_whole:
+                image = cv2.resize(image, (self.crop, self.crop), interpolation=cv2.INTER_AREA)
+            elif self.unlabelled_scale != (1.0, 1.0):  # no draw otherwise: earlier runs' random streams stay as they were
                 image = rescale(image, self.rng.uniform(*self.unlabelled_scale), self.crop)
             label = valid = np.ones(image.shape[:2], np.uint8)
         else:

@@ -99,7 +99,8 @@ class Training:
         self.optimizer = optimizer_for(self.model, config)
         self.normalization = input_normalization(config.model)
         self.data = TrainingBatches(str(config.cache_path), config.crop, config.seed, config.real_per_batch,
-                                    config.unlabelled_per_batch, self.normalization, config.unlabelled_scale)
+                                    config.unlabelled_per_batch, self.normalization, config.unlabelled_scale,
+                                    config.unlabelled_sources, config.unlabelled_whole)
         self.teacher = Teacher(HERE / config.teacher, self.normalization) if config.teacher else None
         self.step, self.elapsed, self.best = 0, 0.0, math.inf
         self.started = time.time()

@@ -142,6 +142,34 @@ def test_unlabelled_photos_are_rescaled_but_never_below_the_crop():
     assert data.rescale(image, 1.0, 192) is image
 
 
+def test_unlabelled_sources_and_whole_photos(tmp_path, monkeypatch):
+    monkeypatch.setenv("BLURVIDEO_SHARED_DATA", str(tmp_path))
+    halves = np.zeros((300, 900, 3), np.uint8)
+    halves[:, 450:] = 255  # dark left half, bright right half
+    (tmp_path / "sharp" / "set").mkdir(parents=True)
+    cv2.imwrite(str(tmp_path / "sharp" / "set" / "halves.png"), halves)
+    (tmp_path / "real-bokeh" / "photos").mkdir(parents=True)
+    cv2.imwrite(str(tmp_path / "real-bokeh" / "photos" / "small.jpg"), halves[:100, 400:600])
+    photos = data.unlabelled_photos([], ("sharp", "real-bokeh"))
+    assert [p.shape for p in photos] == [(213, 640, 3), (100, 200, 3)]  # in the sources' order, at most 640 px
+    assert len(data.unlabelled_photos([])) == 1  # the default sources leave the sharp photos out
+    with pytest.raises(ValueError, match="unknown unlabelled source 'cuhk'"):
+        data.unlabelled_photos([], ("sharp", "cuhk"))
+
+    synth.build_cache(str(tmp_path / "train-000.npz"), 1, (96, 96), 0)
+    def samples(**options):
+        batches = data.TrainingBatches(str(tmp_path), 64, 0, unlabelled_per_batch=1, unlabelled_sources=("sharp",),
+                                       **options)
+        return [batches.sample("unlabelled")[0] for _ in range(20)]
+    def both_halves(image):
+        return (image < 50).mean() > 0.2 and (image > 200).mean() > 0.2
+    assert all(both_halves(image) for image in samples(unlabelled_whole=True))  # the whole photo, squeezed to 64²
+    assert not all(both_halves(image) for image in samples())  # a crop often sees one half only
+    with pytest.raises(ValueError, match="unlabelled_whole"):
+        RunConfig(architecture="FastBlurNet", model={}, teacher="t.pt", unlabelled_per_batch=1, unlabelled_whole=True,
+                  unlabelled_scale=(0.5, 1.0))
+
+
 def test_weight_average_is_what_validates_and_resumes_beside_the_trained_weights(tmp_path):
     synth.build_cache(str(tmp_path / "train-000.npz"), 2, (96, 96), 0)
     run = f"pytest-{uuid.uuid4().hex[:8]}"
