@@ -41,6 +41,8 @@ class RunConfig:
     checkpoint_minutes: float = 3.0
     cache_dir: str = "cache"             # synthetic renders (build_caches.sh), relative to training/
     init_from: str | None = None         # a checkpoint to start from (possibly of a smaller network: nets.grow_from)
+    init_leave_out: tuple = ()           # prefixes of init_from's tensors that this network does not have (it keeps
+    #                                      the rest of the checkpoint's network, e.g. one output level fewer)
     pretrained: str | None = None        # "imagenet": the ResNet-18 trunk starts from backbone.py's weights
     trunk_from: str | None = None        # with `pretrained`: a checkpoint (relative to training/) of another detector on
     #                                      the ResNet-18 trunk whose fine-tuned trunk starts this run's instead
@@ -60,7 +62,8 @@ class RunConfig:
     #                                      needs `freeze_batchnorm`, so that every averaged state normalizes alike
 
     def __post_init__(self):
-        self.input_size, self.frozen = tuple(self.input_size), tuple(self.frozen)
+        self.input_size, self.frozen, self.init_leave_out = (tuple(self.input_size), tuple(self.frozen),
+                                                             tuple(self.init_leave_out))
         self.unlabelled_scale, self.unlabelled_sources = tuple(self.unlabelled_scale), tuple(self.unlabelled_sources)
         self.name = self.name or self.run
         if self.unlabelled_per_batch and not self.teacher:
@@ -69,6 +72,8 @@ class RunConfig:
             raise ValueError("real_per_batch + unlabelled_per_batch exceed the batch")
         if self.unlabelled_whole and self.unlabelled_scale != (1.0, 1.0):
             raise ValueError("unlabelled_whole shows photos at the crop size: unlabelled_scale does not apply")
+        if self.init_leave_out and not self.init_from:
+            raise ValueError("init_leave_out needs init_from")
         if not 0 <= self.weight_average < 1:
             raise ValueError("weight_average is a decay in [0, 1)")
         if self.trunk_from and self.pretrained != "imagenet":

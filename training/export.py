@@ -130,7 +130,9 @@ def training_stages(config, state):
     before = torch.load(HERE / config.init_from)
     earlier = recorded_stages(RunConfig.from_dict(before["config"]), before)
     earlier[-1]["checkpoint"] = config.init_from
-    if before["config"]["model"] != config.model:
+    if config.init_leave_out:
+        stage |= {"cut_from": config.init_from, "left_out": list(config.init_leave_out)}
+    elif before["config"]["model"] != config.model:
         stage["grown_from"] = config.init_from
     return earlier + [stage | selection]
 

@@ -65,6 +65,14 @@ def load_run(checkpoint_path):
     return model.eval(), config
 
 
+def leave_out(state, prefixes):
+    """`state` without the tensors under `prefixes` (each must name some)."""
+    for prefix in prefixes:
+        if not any(name.startswith(prefix) for name in state):
+            raise ValueError(f"init_leave_out: no tensor of the checkpoint starts with {prefix!r}")
+    return {name: tensor for name, tensor in state.items() if not name.startswith(tuple(prefixes))}
+
+
 class Teacher:
     """A trained model whose maps are the targets of unlabelled photos; it re-normalizes the student's input to
     its own card's normalization."""
@@ -144,7 +152,7 @@ class Training:
                 self.data.rng = np.random.default_rng([config.seed, self.step])
             print(f"resumed {config.run} at step {self.step} ({self.elapsed / 60:.1f} min)", flush=True)
         elif config.init_from:
-            nets.grow_from(self.model, torch.load(HERE / config.init_from)["model"])
+            nets.grow_from(self.model, leave_out(torch.load(HERE / config.init_from)["model"], config.init_leave_out))
             print(f"{config.run} starts from {config.init_from}", flush=True)
         elif config.trunk_from:
             trained = torch.load(HERE / config.trunk_from)["model"]

@@ -227,3 +227,29 @@ def test_trunk_from_starts_the_trunk_from_another_detectors_and_nothing_else(tmp
         shutil.rmtree(config.run_dir, ignore_errors=True)
     with pytest.raises(ValueError, match="pretrained"):
         RunConfig(architecture="R2MRF", model={}, trunk_from="x.pt")
+
+
+def test_a_network_with_one_output_level_fewer_starts_from_the_larger_ones_weights(tmp_path):
+    synth.build_cache(str(tmp_path / "train-000.npz"), 2, (96, 96), 0)
+    source_config = RunConfig(architecture="FastBlurNet", run="source", model={"channels": 8, "stem_lateral": True})
+    source = train.build_model(source_config)
+    with torch.no_grad():
+        for parameter in source.parameters():
+            parameter.add_(0.5)
+    save_run(tmp_path / "source.pt", source_config, source)
+    run = f"pytest-{uuid.uuid4().hex[:8]}"
+    config = RunConfig(architecture="FastBlurNet", run=run, cache_dir=str(tmp_path), model={"channels": 8},
+                       init_from=str(tmp_path / "source.pt"), init_leave_out=["lateral.3.", "smooth.3.", "predict.3."])
+    try:
+        started = train.Training(config).model.state_dict()
+        source_state = source.state_dict()
+        assert set(source_state) - set(started) == {k for k in source_state if k.split(".")[1] == "3"}
+        assert all(torch.equal(value, source_state[name]) for name, value in started.items())
+        config.init_leave_out = ("lateral.3.", "smooth.3.")
+        with pytest.raises(ValueError, match="not in the grown network: predict.3"):
+            train.Training(config)
+        config.init_leave_out = ("lateral.3.", "smooth.3.", "predict.4.")
+        with pytest.raises(ValueError, match="predict.4."):
+            train.Training(config)
+    finally:
+        shutil.rmtree(config.run_dir, ignore_errors=True)
