@@ -32,7 +32,7 @@ class RunConfig:
     #                                      of unlabelled photos (distillation); its config is in the checkpoint
     lr: float = 5e-4                     # Adam, poly schedule (power 0.9) over max(step/steps, minutes/train_minutes)
     weight_decay: float = 1e-4
-    steps: int = 20000
+    steps: int = 20000                   # 0: no training; the run exports its start (a cut: init_leave_out)
     train_minutes: float = 120.0         # wall-clock budget of the whole run, over any number of sittings
     seed: int = 0
     threads: int = 1                     # torch intra-op threads

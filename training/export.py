@@ -111,7 +111,7 @@ def training_stages(config, state):
              "wall_clock_minutes": round(state["elapsed"] / 60, 1)}
     selection = {"real_per_batch": config.real_per_batch,
                  "selected_by": f"{SELECTION}_native MAE (best of the validations every {config.validate_every} "
-                                "steps after step 0)"}
+                                "steps after step 0)"} if config.steps else {"selected_by": "its start (no training)"}
     if config.pretrained:
         stage |= {"pretrained": f"{config.pretrained}: {backbone.PACKAGE} {backbone.VERSION} (NuGet)",
                   "frozen": list(config.frozen), "trunk_lr_scale": config.trunk_lr_scale}
@@ -184,8 +184,8 @@ def compact_state(state):
 
 
 def selected_state(config):
-    """The state a run exports: the held-out pairs' pick for a selecting run, else the last."""
-    return config.run_dir / ("best.pt" if config.selects_checkpoint else "last.pt")
+    """The state a run exports: the held-out pairs' pick for a selecting run that trains, else the last."""
+    return config.run_dir / ("best.pt" if config.selects_checkpoint and config.steps else "last.pt")
 
 
 def export_run(config):

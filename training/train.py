@@ -290,7 +290,8 @@ class Training:
             save_atomic(self.state(), config.run_dir / "last.pt")
 
     def scheduled_lr(self):
-        progress = max(self.step / self.config.steps, self.minutes() / self.config.train_minutes)
+        progress = max(self.step / self.config.steps if self.config.steps else 1.0,
+                       self.minutes() / self.config.train_minutes)
         return self.config.lr * max(0.0, 1 - progress) ** 0.9
 
     def finished(self):

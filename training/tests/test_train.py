@@ -245,6 +245,13 @@ def test_a_network_with_one_output_level_fewer_starts_from_the_larger_ones_weigh
         source_state = source.state_dict()
         assert set(source_state) - set(started) == {k for k in source_state if k.split(".")[1] == "3"}
         assert all(torch.equal(value, source_state[name]) for name, value in started.items())
+        config.steps = 0  # the cut itself, exported as it starts
+        train.Training(config).run(minutes=5)
+        import export
+        exported = torch.load(export.selected_state(config))
+        assert exported["step"] == 0 and exported["model"].keys() == started.keys()
+        assert all(torch.equal(value, started[name]) for name, value in exported["model"].items())
+        shutil.rmtree(config.run_dir)
         config.init_leave_out = ("lateral.3.", "smooth.3.")
         with pytest.raises(ValueError, match="not in the grown network: predict.3"):
             train.Training(config)
