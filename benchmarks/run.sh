@@ -16,7 +16,7 @@ rm -rf "$OUT" && mkdir -p "$OUT"
 # rows name float models (each is run FP32 and as its -int8 twin, and in PyTorch eager), so --quick takes its float name.
 DEFAULT_MODEL=$(sed -n 's/.*DefaultModelName = "\(.*\)";.*/\1/p' src/BlurVideo/Inference/ModelCatalog.cs)
 [[ -n "$DEFAULT_MODEL" ]] || { echo "run.sh: no DefaultModelName in ModelCatalog.cs" >&2; exit 1; }
-if (( QUICK )); then MODELS=${DEFAULT_MODEL%-int8}; SECONDS_CLIP=5; else MODELS=fastblur-r18,defusionnet-s,r2mrf-s; SECONDS_CLIP=10; fi
+if (( QUICK )); then MODELS=${DEFAULT_MODEL%-int8}; SECONDS_CLIP=5; else MODELS=fastblur-r18,defusionnet-r18,defusionnet-s,r2mrf-s; SECONDS_CLIP=10; fi
 CLIP="$OUT/clip720p30.mp4"
 RESULTS="$OUT/results.json"
 log() { echo "[$(date -u +%H:%M:%S)] $*" >&2; }
