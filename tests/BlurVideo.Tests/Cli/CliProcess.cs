@@ -56,12 +56,16 @@ internal sealed class CliProcess : IDisposable
         var testDirectory = new DirectoryInfo(TestContext.CurrentContext.TestDirectory);
         var cli = Path.Combine(TestPaths.RepositoryRoot, "src", "BlurVideo.Cli", "bin", testDirectory.Parent!.Name, testDirectory.Name, "BlurVideo.Cli.dll");
         Assert.That(File.Exists(cli), Is.True, $"the command is built with the tests: {cli}");
-        var start = new ProcessStartInfo(ownProcessGroup ? "setsid" : "dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var start = new ProcessStartInfo(ownProcessGroup ? "setsid" : "env") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         if (ownProcessGroup)
         {
-            start.ArgumentList.Add("dotnet"); // setsid execs it in place: same process, a new session and group
+            start.ArgumentList.Add("env"); // setsid execs it in place: same process, a new session and group
         }
 
+        // The signals the tests send take their default action first, as in a terminal: a test run started in the
+        // background (`&` ignores INT) or under nohup (HUP) would otherwise pass the ignoring on to the command.
+        start.ArgumentList.Add("--default-signal=INT,TERM,HUP");
+        start.ArgumentList.Add("dotnet"); // env execs it in place, as setsid does
         start.ArgumentList.Add(cli);
         foreach (var argument in args)
         {
