@@ -65,6 +65,16 @@ def save_run(path, config, model):
     torch.save({"model": model.state_dict(), "config": config.to_dict(), "step": 1, "elapsed": 1.0}, path)
 
 
+def save_shifted_run(path, config):
+    """Saves a fresh network of `config` with every parameter moved by 0.5, unlike any fresh initialization."""
+    model = train.build_model(config)
+    with torch.no_grad():
+        for parameter in model.parameters():
+            parameter.add_(0.5)
+    save_run(path, config, model)
+    return model
+
+
 def test_teacher_sees_the_picture_in_its_own_normalization(tmp_path):
     torch.manual_seed(1)
     config = RunConfig(architecture="DeFusionNet", run="teacher",
@@ -206,11 +216,7 @@ def test_trunk_from_starts_the_trunk_from_another_detectors_and_nothing_else(tmp
     synth.build_cache(str(tmp_path / "train-000.npz"), 2, (96, 96), 0)
     source_config = RunConfig(architecture="DeFusionNet", run="source",
                               model={"backbone": "resnet18", "side_width": 0.0625, "steps": 1})
-    source = train.build_model(source_config)
-    with torch.no_grad():
-        for parameter in source.parameters():
-            parameter.add_(0.5)
-    save_run(tmp_path / "source.pt", source_config, source)
+    source = save_shifted_run(tmp_path / "source.pt", source_config)
     run = f"pytest-{uuid.uuid4().hex[:8]}"
     config = RunConfig(architecture="R2MRF", run=run, cache_dir=str(tmp_path), pretrained="imagenet",
                        trunk_from=str(tmp_path / "source.pt"), model={"backbone": "resnet18", "side_channels": 8, "steps": 1})
@@ -232,11 +238,7 @@ def test_trunk_from_starts_the_trunk_from_another_detectors_and_nothing_else(tmp
 def test_a_network_with_one_output_level_fewer_starts_from_the_larger_ones_weights(tmp_path):
     synth.build_cache(str(tmp_path / "train-000.npz"), 2, (96, 96), 0)
     source_config = RunConfig(architecture="FastBlurNet", run="source", model={"channels": 8, "stem_lateral": True})
-    source = train.build_model(source_config)
-    with torch.no_grad():
-        for parameter in source.parameters():
-            parameter.add_(0.5)
-    save_run(tmp_path / "source.pt", source_config, source)
+    source = save_shifted_run(tmp_path / "source.pt", source_config)
     run = f"pytest-{uuid.uuid4().hex[:8]}"
     config = RunConfig(architecture="FastBlurNet", run=run, cache_dir=str(tmp_path), model={"channels": 8},
                        init_from=str(tmp_path / "source.pt"), init_leave_out=["lateral.3.", "smooth.3.", "predict.3."])
