@@ -1,5 +1,5 @@
 """PyTorch eager time of the shipped networks at 320x320 (the modules of training/nets.py built from each model's card,
-with its checkpoint's weights when training/checkpoints has one), eval mode, no_grad, 2 threads: the other side of the
+with its last stage's committed checkpoint when training/checkpoints has it), eval mode, no_grad, 2 threads: the other side of the
 ONNX Runtime network times in benchmarks/run.sh. Prints one JSON object {model: median seconds}."""
 import json
 import sys
@@ -34,10 +34,12 @@ def main():
     for name in sys.argv[1].split(","):
         card = json.loads((REPO / "models" / f"{name}.json").read_text())
         model = nets.build(card["architecture"], **card["config"]).eval()
-        checkpoint = REPO / "training" / "checkpoints" / f"{name}.pt"
+        # The exported state is the last stage's committed checkpoint (checkpoints/<run>.pt), named by its run.
+        stages = card.get("training", {}).get("stages") or [{"run": name}]
+        checkpoint = REPO / "training" / "checkpoints" / f"{stages[-1]['run']}.pt"
         if checkpoint.exists():
             state = torch.load(checkpoint, map_location="cpu")
-            model.load_state_dict({k: v.float() for k, v in state["model"].items()}, strict=False)
+            model.load_state_dict({k: v.float() for k, v in state["model"].items()})
         figures[name] = median_seconds(model, repeats)
     print(json.dumps(figures))
 
