@@ -25,7 +25,8 @@ class RunConfig:
     unlabelled_scale: tuple = (1.0, 1.0) # unlabelled photos are resized by a random factor in this range before
     #                                      augmentation, so the student also learns the teacher's maps at the card's
     #                                      size (a 640-px photo shown at 320 px halves every blur radius)
-    unlabelled_sources: tuple = ("real-bokeh", "focal-stack", "dpdd-train")  # where they come from (data.UNLABELLED)
+    unlabelled_sources: tuple = ("real-bokeh", "focal-stack", "dpdd-train")  # where they come from: keys of
+    #                                      data.UNLABELLED (this default is data.DEFAULT_UNLABELLED)
     unlabelled_whole: bool = False       # unlabelled photos are shown whole, resized to crop × crop as the card's input
     #                                      size shows a frame (teacher and student see the same context), not cropped
     teacher: str | None = None           # a run's checkpoint (relative to training/) whose maps are the targets

@@ -68,9 +68,10 @@ def rescale(image, factor, crop):
 # Sources of unlabelled photos: folders of ../shared/data (searched recursively), or the DPDD training inputs.
 UNLABELLED = {"real-bokeh": "real-bokeh/photos", "focal-stack": "focal-stack-lytro", "sharp": "sharp",
               "dpdd-train": None}
+DEFAULT_UNLABELLED = ("real-bokeh", "focal-stack", "dpdd-train")
 
 
-def unlabelled_photos(dpdd_train, sources=("real-bokeh", "focal-stack", "dpdd-train"), longest_side=640):
+def unlabelled_photos(dpdd_train, sources=DEFAULT_UNLABELLED, longest_side=640):
     """Real photos without labels, for distillation, from `sources` (keys of UNLABELLED) in that order: photos scaled
     to at most `longest_side` (the CUHK photos' size); "dpdd-train" adds the inputs of `dpdd_train` (real_dpdd's
     training pairs, never the held-out ones)."""
@@ -99,10 +100,8 @@ class TrainingBatches:
     `unlabelled_per_batch` crops of unlabelled photos (label None: the teacher provides it), the rest renders."""
 
     def __init__(self, cache_dir, crop, seed, real_per_batch=0, unlabelled_per_batch=0, normalization=(MEAN, STD),
-                 unlabelled_scale=(1.0, 1.0), unlabelled_sources=("real-bokeh", "focal-stack", "dpdd-train"),
-                 unlabelled_whole=False):
+                 unlabelled_scale=(1.0, 1.0), unlabelled_sources=DEFAULT_UNLABELLED, unlabelled_whole=False):
         self.cache_dir, self.crop, self.unlabelled_scale = cache_dir, crop, unlabelled_scale
-        self.unlabelled_whole = unlabelled_whole
         self.real_per_batch, self.unlabelled_per_batch = real_per_batch, unlabelled_per_batch
         self.normalization = normalization
         self.rng = np.random.default_rng(seed)
@@ -111,6 +110,8 @@ class TrainingBatches:
         dpdd_train = list(real_dpdd.pairs(subset="train")) if real_per_batch or unlabelled_per_batch else []
         self.real = [(image, mask, valid.astype(np.uint8)) for _, image, mask, valid in dpdd_train] if real_per_batch else []
         self.unlabelled = unlabelled_photos(dpdd_train, unlabelled_sources) if unlabelled_per_batch else []
+        if unlabelled_whole:  # each photo shown whole at the crop size: resized once, here
+            self.unlabelled = [cv2.resize(image, (crop, crop), interpolation=cv2.INTER_AREA) for image in self.unlabelled]
 
     def reload(self):
         """Picks up caches rendered since the last call (build_caches.sh may still be running)."""
@@ -130,9 +131,7 @@ class TrainingBatches:
             image, label, valid = self.real[self.rng.integers(len(self.real))]
         elif kind == "unlabelled":
             image = self.unlabelled[self.rng.integers(len(self.unlabelled))]
-            if self.unlabelled_whole:
-                image = cv2.resize(image, (self.crop, self.crop), interpolation=cv2.INTER_AREA)
-            elif self.unlabelled_scale != (1.0, 1.0):  # no draw otherwise: earlier runs' random streams stay as they were
+            if self.unlabelled_scale != (1.0, 1.0):  # no draw otherwise: earlier runs' random streams stay as they were
                 image = rescale(image, self.rng.uniform(*self.unlabelled_scale), self.crop)
             label = valid = np.ones(image.shape[:2], np.uint8)
         else:
