@@ -31,6 +31,9 @@ class RunConfig:
     #                                      size shows a frame (teacher and student see the same context), not cropped
     teacher: str | None = None           # a run's checkpoint (relative to training/) whose maps are the targets
     #                                      of unlabelled photos (distillation); its config is in the checkpoint
+    teacher_maps: str = "crop"           # "crop": the teacher maps the crop the student sees; "photo": it maps each
+    #                                      whole photo once, at its own size, and that map is resized and augmented
+    #                                      with the photo (a photo shown smaller keeps its own-size answer)
     lr: float = 5e-4                     # Adam, poly schedule (power 0.9) over max(step/steps, minutes/train_minutes)
     weight_decay: float = 1e-4
     steps: int = 20000                   # 0: no training; the run exports its start (a cut: init_leave_out)
@@ -73,6 +76,8 @@ class RunConfig:
             raise ValueError("real_per_batch + unlabelled_per_batch exceed the batch")
         if self.unlabelled_whole and self.unlabelled_scale != (1.0, 1.0):
             raise ValueError("unlabelled_whole shows photos at the crop size: unlabelled_scale does not apply")
+        if self.teacher_maps not in ("crop", "photo"):
+            raise ValueError(f"teacher_maps is \"crop\" or \"photo\", not {self.teacher_maps!r}")
         if self.init_leave_out and not self.init_from:
             raise ValueError("init_leave_out needs init_from")
         if not 0 <= self.weight_average < 1:

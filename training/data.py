@@ -100,7 +100,11 @@ class TrainingBatches:
     `unlabelled_per_batch` crops of unlabelled photos (label None: the teacher provides it), the rest renders."""
 
     def __init__(self, cache_dir, crop, seed, real_per_batch=0, unlabelled_per_batch=0, normalization=(MEAN, STD),
-                 unlabelled_scale=(1.0, 1.0), unlabelled_sources=DEFAULT_UNLABELLED, unlabelled_whole=False):
+                 unlabelled_scale=(1.0, 1.0), unlabelled_sources=DEFAULT_UNLABELLED, unlabelled_whole=False,
+                 unlabelled_labeller=None):
+        """`unlabelled_labeller` (RGB uint8 photo → uint8 map, 255 = blurred), if given, labels each unlabelled photo
+        once, whole; its map is then resized and augmented with the photo. Without it their label is left to the
+        caller (`teacher_rows` of a batch)."""
         self.cache_dir, self.crop, self.unlabelled_scale = cache_dir, crop, unlabelled_scale
         self.real_per_batch, self.unlabelled_per_batch = real_per_batch, unlabelled_per_batch
         self.normalization = normalization
@@ -110,8 +114,11 @@ class TrainingBatches:
         dpdd_train = list(real_dpdd.pairs(subset="train")) if real_per_batch or unlabelled_per_batch else []
         self.real = [(image, mask, valid.astype(np.uint8)) for _, image, mask, valid in dpdd_train] if real_per_batch else []
         self.unlabelled = unlabelled_photos(dpdd_train, unlabelled_sources) if unlabelled_per_batch else []
+        self.unlabelled_maps = [unlabelled_labeller(image) for image in self.unlabelled] if unlabelled_labeller else None
         if unlabelled_whole:  # each photo shown whole at the crop size: resized once, here
-            self.unlabelled = [cv2.resize(image, (crop, crop), interpolation=cv2.INTER_AREA) for image in self.unlabelled]
+            whole = lambda image: cv2.resize(image, (crop, crop), interpolation=cv2.INTER_AREA)
+            self.unlabelled = [whole(image) for image in self.unlabelled]
+            self.unlabelled_maps = self.unlabelled_maps and [whole(label) for label in self.unlabelled_maps]
 
     def reload(self):
         """Picks up caches rendered since the last call (build_caches.sh may still be running)."""
@@ -130,10 +137,13 @@ class TrainingBatches:
         if kind == "real":
             image, label, valid = self.real[self.rng.integers(len(self.real))]
         elif kind == "unlabelled":
-            image = self.unlabelled[self.rng.integers(len(self.unlabelled))]
+            index = self.rng.integers(len(self.unlabelled))
+            image = self.unlabelled[index]
+            label = self.unlabelled_maps[index] if self.unlabelled_maps else np.ones(image.shape[:2], np.uint8)
             if self.unlabelled_scale != (1.0, 1.0):  # no draw otherwise: earlier runs' random streams stay as they were
-                image = rescale(image, self.rng.uniform(*self.unlabelled_scale), self.crop)
-            label = valid = np.ones(image.shape[:2], np.uint8)
+                factor = self.rng.uniform(*self.unlabelled_scale)
+                image, label = rescale(image, factor, self.crop), rescale(label, factor, self.crop)
+            valid = np.ones(image.shape[:2], np.uint8)
         else:
             i = self.rng.integers(len(self.images))
             image, label = self.images[i], self.labels[i]
@@ -142,7 +152,8 @@ class TrainingBatches:
 
     def batch(self, size):
         """(images [N,3,c,c], labels [N,1,c,c] in {0,1}, weights [N,1,c,c], teacher_rows): the first rows are the
-        real crops, then `teacher_rows` = the unlabelled ones, whose labels the caller replaces."""
+        real crops, then `teacher_rows` = the unlabelled ones, whose labels the caller replaces unless the photos
+        were labelled when loaded."""
         kinds = ["real"] * self.real_per_batch + ["unlabelled"] * self.unlabelled_per_batch
         kinds += ["synthetic"] * (size - len(kinds))
         samples = [self.sample(kind) for kind in kinds]

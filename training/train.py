@@ -25,10 +25,11 @@ import backbone
 import nets
 from config import HERE, RunConfig
 from data import TrainingBatches, input_normalization
-from validation import SELECTION, validate
+from validation import SELECTION, predict, validate
 
 LOG_COLUMNS = ["step", "minutes", "lr", "loss", "val_mae", "val_fbeta", "smoke_mae", "smoke_fbeta",
-               "dpdd_held_out_mae", "dpdd_held_out_fbeta"]
+               "dpdd_held_out_mae", "dpdd_held_out_fbeta",  # the real photos at their own size, then at the card's
+               "smoke_card_mae", "smoke_card_fbeta", "dpdd_held_out_card_mae", "dpdd_held_out_card_fbeta"]
 
 
 def deep_supervision_loss(outputs, labels, weights):
@@ -79,9 +80,14 @@ class Teacher:
 
     def __init__(self, checkpoint_path, student_normalization):
         self.model, config = load_run(checkpoint_path)
+        self.normalization = input_normalization(config.model)
         mean_s, std_s = (torch.tensor(v).view(1, 3, 1, 1) for v in student_normalization)
-        mean_t, std_t = (torch.tensor(v).view(1, 3, 1, 1) for v in input_normalization(config.model))
+        mean_t, std_t = (torch.tensor(v).view(1, 3, 1, 1) for v in self.normalization)
         self.scale, self.shift = std_s / std_t, (mean_s - mean_t) / std_t
+
+    def photo_map(self, rgb_uint8):
+        """The teacher's map of a whole photo at its own size, as uint8 (255 = blurred)."""
+        return np.round(predict(self.model, rgb_uint8, normalization=self.normalization) * 255).astype(np.uint8)
 
     def maps(self, images):
         with torch.no_grad():
@@ -106,10 +112,11 @@ class Training:
         self.model = build_model(config)
         self.optimizer = optimizer_for(self.model, config)
         self.normalization = input_normalization(config.model)
+        self.teacher = Teacher(HERE / config.teacher, self.normalization) if config.teacher else None
+        labeller = self.teacher.photo_map if self.teacher and config.teacher_maps == "photo" else None
         self.data = TrainingBatches(str(config.cache_path), config.crop, config.seed, config.real_per_batch,
                                     config.unlabelled_per_batch, self.normalization, config.unlabelled_scale,
-                                    config.unlabelled_sources, config.unlabelled_whole)
-        self.teacher = Teacher(HERE / config.teacher, self.normalization) if config.teacher else None
+                                    config.unlabelled_sources, config.unlabelled_whole, labeller)
         self.step, self.elapsed, self.best = 0, 0.0, math.inf
         self.started = time.time()
         self.running = None
@@ -175,7 +182,7 @@ class Training:
         for group in self.optimizer.param_groups:
             group["lr"] = self.lr * group.get("lr_scale", 1.0)
         images, labels, weights, teacher_rows = self.data.batch(config.batch)
-        if self.teacher is not None and config.unlabelled_per_batch:
+        if self.teacher is not None and config.unlabelled_per_batch and config.teacher_maps == "crop":
             labels[teacher_rows] = self.teacher.maps(images[teacher_rows])
         loss = deep_supervision_loss(self.model(images), labels, weights)
         self.optimizer.zero_grad(set_to_none=True)
@@ -225,12 +232,12 @@ class Training:
             norm.momentum = 0.1
 
     def validation_row(self):
-        """Validates (photos at their own size); keeps the best trained checkpoint by the held-out DPDD pairs (step 0,
-        the starting point, is the reference, never selected)."""
+        """Validates (photos at their own size and at the card's); keeps the best trained checkpoint by the held-out
+        DPDD pairs at their own size (step 0, the starting point, is the reference, never selected)."""
         self.training_mode()
         self.recalibrate_batchnorm()
         figures = validate(self.evaluated, self.config.input_size, self.normalization, str(self.config.cache_path),
-                           val_count=60, checks=("real_smoke", SELECTION), card_size=False)
+                           val_count=60, checks=("real_smoke", SELECTION))
         self.training_mode()
         selected = figures[SELECTION + "_native"]["mae"]
         if self.config.selects_checkpoint and self.step > 0 and selected < self.best:
@@ -238,10 +245,12 @@ class Training:
             save_atomic(self.state(), self.config.run_dir / "best.pt")
         return self.progress_row()[:4] + [
             f"{figures.get(check, {}).get(figure, math.nan):.4f}"
-            for check in ("synthetic_val", "real_smoke_native", SELECTION + "_native") for figure in ("mae", "fbeta")]
+            for check in ("synthetic_val", "real_smoke_native", SELECTION + "_native", "real_smoke", SELECTION)
+            for figure in ("mae", "fbeta")]
 
     def progress_row(self):
-        return [self.step, round(self.minutes(), 2), f"{self.lr:.2e}", f"{self.running or math.nan:.4f}"] + [""] * 6
+        return [self.step, round(self.minutes(), 2), f"{self.lr:.2e}", f"{self.running or math.nan:.4f}"] + \
+            [""] * (len(LOG_COLUMNS) - 4)
 
     def run(self, minutes):
         config = self.config

@@ -262,3 +262,60 @@ def test_a_network_with_one_output_level_fewer_starts_from_the_larger_ones_weigh
             train.Training(config)
     finally:
         shutil.rmtree(config.run_dir, ignore_errors=True)
+
+
+def test_photo_maps_follow_their_photo_through_rescaling_and_augmentation(tmp_path, monkeypatch):
+    monkeypatch.setenv("BLURVIDEO_SHARED_DATA", str(tmp_path))
+    halves = np.zeros((300, 900, 3), np.uint8)
+    halves[:, 450:] = 255
+    (tmp_path / "sharp").mkdir()
+    cv2.imwrite(str(tmp_path / "sharp" / "halves.png"), halves)
+    synth.build_cache(str(tmp_path / "train-000.npz"), 1, (96, 96), 0)
+    labelled = []
+    def labeller(photo):  # "blurred" where the photo is bright
+        labelled.append(photo.shape)
+        return np.where(photo[..., 0] > 127, 255, 0).astype(np.uint8)
+    batches = data.TrainingBatches(str(tmp_path), 64, 0, unlabelled_per_batch=1, unlabelled_sources=("sharp",),
+                                   unlabelled_scale=(0.3, 1.0), unlabelled_labeller=labeller)
+    assert labelled == [(213, 640, 3)]  # each photo once, whole, at its loaded size
+    agreement = []
+    for _ in range(30):
+        image, label, valid = batches.sample("unlabelled")
+        assert image.shape[:2] == label.shape == (64, 64) and valid.all()
+        agreement.append(((image[..., 0] > 127) == (label > 127)).mean())
+    assert min(agreement) > 0.95
+    _, labels, _, rows = batches.batch(1)
+    assert set(np.unique(labels[rows].numpy())) <= {0.0, 1.0}  # the map scaled to [0, 1], not a placeholder
+
+
+def test_a_run_with_photo_teacher_maps_labels_each_photo_once_and_never_a_crop(tmp_path, monkeypatch):
+    monkeypatch.setenv("BLURVIDEO_SHARED_DATA", str(tmp_path))
+    (tmp_path / "sharp").mkdir()
+    cv2.imwrite(str(tmp_path / "sharp" / "noise.png"),
+                (np.random.default_rng(3).random((100, 140, 3)) * 255).astype(np.uint8))
+    synth.build_cache(str(tmp_path / "train-000.npz"), 2, (96, 96), 0)
+    teacher_config = RunConfig(architecture="DeFusionNet", run="t", model={"width": 0.0625, "side_width": 0.0625, "steps": 1})
+    teacher_model = train.build_model(teacher_config).eval()
+    save_run(tmp_path / "teacher.pt", teacher_config, teacher_model)
+    teacher = train.Teacher(tmp_path / "teacher.pt", (data.MEAN, data.STD))
+    photo = data.unlabelled_photos([], ("sharp",))[0]
+    import validation
+    expected = validation.predict(teacher_model, photo, normalization=(data.MEAN, data.STD))
+    assert np.abs(teacher.photo_map(photo) / 255.0 - expected).max() <= 0.5 / 255 + 1e-6
+
+    run = f"pytest-{uuid.uuid4().hex[:8]}"
+    config = RunConfig(architecture="FastBlurNet", run=run, cache_dir=str(tmp_path), crop=64, batch=2, steps=2,
+                       unlabelled_per_batch=1, unlabelled_sources=("sharp",), teacher=str(tmp_path / "teacher.pt"),
+                       teacher_maps="photo", validate_every=1000, model={"channels": 8})
+    calls = []
+    original_photo_map, original_maps = train.Teacher.photo_map, train.Teacher.maps
+    monkeypatch.setattr(train.Teacher, "photo_map", lambda self, rgb: calls.append("photo") or original_photo_map(self, rgb))
+    monkeypatch.setattr(train.Teacher, "maps", lambda self, images: calls.append("crop") or original_maps(self, images))
+    try:
+        training = train.Training(config)
+        training.run(minutes=5)
+        assert training.step == 2 and calls == ["photo"]
+    finally:
+        shutil.rmtree(config.run_dir, ignore_errors=True)
+    with pytest.raises(ValueError, match="teacher_maps"):
+        RunConfig(architecture="FastBlurNet", model={}, teacher_maps="frame")
