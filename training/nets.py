@@ -268,9 +268,11 @@ class FastBlurNet(nn.Module):
     """The real-time student: the ResNet-18 trunk to 1/16 with one block per stage, a top-down path (upsample, add
     the lateral 1×1 projection, 3×3 conv) to 1/4 — or to 1/2 with `stem_lateral`, which brings in the stem's
     finest detail — a prediction at each level (deep supervision), the final one upsampled to the input. No
-    full-resolution layer: ONNX Runtime spends most of a thin network's time there."""
+    full-resolution layer: ONNX Runtime spends most of a thin network's time there. `global_context` adds the
+    picture's mean 1/16 feature, projected, to the 1/16 level: context beyond the trunk's receptive field (a
+    background soft all over)."""
 
-    def __init__(self, channels=32, trunk_blocks=(1, 1, 1), stem_lateral=False):
+    def __init__(self, channels=32, trunk_blocks=(1, 1, 1), stem_lateral=False, global_context=False):
         super().__init__()
         self.trunk = ResNet18Trunk(trunk_blocks)
         lateral = self.trunk.channels[1:][::-1]  # layer3, layer2, layer1
@@ -280,12 +282,21 @@ class FastBlurNet(nn.Module):
         self.lateral = nn.ModuleList(conv_bn_relu(c, channels, 1) for c in lateral)
         self.smooth = nn.ModuleList(conv_bn_relu(channels, channels) for _ in lateral)
         self.predict = nn.ModuleList(nn.Conv2d(channels, 1, 3, padding=1) for _ in lateral)
+        self.context = nn.Conv2d(lateral[0], channels, 1) if global_context else None
+        if self.context is not None:  # starts at zero: a network grown from one without it computes the same
+            nn.init.zeros_(self.context.weight)
+            nn.init.zeros_(self.context.bias)
 
     def forward(self, image):
         layers = self.trunk(image)[::-1]  # layer3 … layer1, then the stem (zip stops at the laterals)
         outputs, x = [], None
         for lateral, smooth, predict, f, scale in zip(self.lateral, self.smooth, self.predict, layers, self.scales):
-            x = lateral(f) if x is None else lateral(f) + upsample_to(x, 2)
+            if x is None:
+                x = lateral(f)
+                if self.context is not None:
+                    x = x + self.context(F.adaptive_avg_pool2d(f, 1))
+            else:
+                x = lateral(f) + upsample_to(x, 2)
             x = smooth(x)
             if self.training or scale == self.scales[-1]:
                 outputs.append(upsample_to(predict(x), scale))

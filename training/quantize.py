@@ -128,6 +128,8 @@ class GraphRunner(torch.nn.Module):
             if a.get("ceil_mode", 0) or any(a.get("pads", [0])):
                 raise NotImplementedError("AveragePool with ceil_mode or pads")
             return F.avg_pool2d(x[0], a["kernel_shape"], a.get("strides", a["kernel_shape"]))
+        if op == "GlobalAveragePool":
+            return x[0].mean((2, 3), keepdim=True)
         if op == "Pad":
             if a.get("mode", b"constant") != b"constant":
                 raise NotImplementedError("Pad mode")

@@ -88,6 +88,23 @@ def test_a_grown_network_starts_with_the_smaller_ones_function(small, large):
     assert zeroed.abs().sum() > 0, "the weights that hide the new capacity must train"
 
 
+def test_global_context_starts_silent_in_a_grown_student_and_then_trains():
+    torch.manual_seed(0)
+    plain, grown = nets.FastBlurNet(channels=8), nets.FastBlurNet(channels=8, global_context=True)
+    nets.grow_from(grown, plain.state_dict())
+    x = torch.randn(2, 3, 64, 96)
+    plain.eval(), grown.eval()
+    with torch.no_grad():
+        assert torch.equal(plain(x), grown(x))
+    grown.train()
+    grown(x)[-1].mean().backward()
+    assert grown.context.weight.grad.abs().sum() > 0
+    with torch.no_grad():
+        grown.context.bias.fill_(1.0)  # once trained, the whole picture moves every 1/16 position alike
+        grown.eval()
+        assert not torch.allclose(plain(x), grown(x))
+
+
 def test_growing_refuses_a_larger_state():
     with pytest.raises(ValueError, match="does not fit"):
         nets.grow_from(small_defusion(), nets.DeFusionNet(width=0.125, side_width=0.0625).state_dict())

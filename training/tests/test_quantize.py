@@ -12,6 +12,7 @@ ARCHITECTURES = [
     (nets.DeFusionNet, dict(width=0.0625, side_width=0.0625), "float32"),
     (nets.R2MRF, dict(width=0.0625, side_channels=4, steps=2), "float32"),
     (nets.FastBlurNet, dict(channels=16), "float16"),
+    (nets.FastBlurNet, dict(channels=16, global_context=True), "float16"),
 ]
 
 
@@ -24,11 +25,13 @@ def photo_like(seed, size=64):
     return torch.from_numpy(base.astype(np.float32))[None]
 
 
-@pytest.fixture(params=ARCHITECTURES, ids=lambda a: a[0].__name__)
+@pytest.fixture(params=ARCHITECTURES, ids=lambda a: a[0].__name__ + "".join(f"-{k}" for k in a[1] if k != "channels"))
 def exported(request, tmp_path):
     architecture, config, storage = request.param
     torch.manual_seed(2)
     model = architecture(**config).eval()
+    if getattr(model, "context", None) is not None:  # trained, not at its zero start
+        torch.nn.init.normal_(model.context.weight, std=0.05)
     path = tmp_path / "model.onnx"
     export_onnx(model, path, (64, 64), weight_storage=storage)
     graph = onnx.load(str(path))
