@@ -37,6 +37,7 @@ from validation import SELECTION, validate
 
 REPO = HERE.parent
 WEIGHT_LEVELS = 63
+BIAS_LIMIT = 2 ** 30  # a quantized bias's largest magnitude: int32 with headroom for rounding
 CALIBRATION_PHOTOS = 48
 QUANTIZED_OPERATORS = {"Conv", "Add", "Concat", "MaxPool", "AveragePool", "Resize"}
 
@@ -191,10 +192,11 @@ def activation_quantization(low, high):
     return np.float32(scale), int(np.clip(round(-low / scale), 0, 255))
 
 
-def weight_quantization(weight):
-    """int8 weights per output channel (symmetric, ±WEIGHT_LEVELS) and their float32 scales."""
+def weight_quantization(weight, least_scales=0.0):
+    """int8 weights per output channel (symmetric, ±WEIGHT_LEVELS) and their float32 scales, each at least
+    `least_scales` (what keeps a bias, quantized at input scale × weight scale, within int32)."""
     peak = np.abs(weight.reshape(weight.shape[0], -1)).max(axis=1)
-    scales = (np.maximum(peak, 1e-12) / WEIGHT_LEVELS).astype(np.float32)
+    scales = np.maximum(np.maximum(peak, 1e-12) / WEIGHT_LEVELS, least_scales).astype(np.float32)
     q = np.clip(np.round(weight / scales.reshape(-1, *[1] * (weight.ndim - 1))), -WEIGHT_LEVELS, WEIGHT_LEVELS)
     return q.astype(np.int8), scales
 
@@ -275,6 +277,15 @@ def quantized_graph(float_model, ranges):
                              name=f"{key}_DequantizeLinear")])
         dequantized[name] = key
 
+    # A channel whose weights are all zero, or whose input is constant over the calibration photos, would get a
+    # bias scale so small that its bias overflows int32: its weight scale is raised to what the bias needs.
+    least_weight_scales = {}
+    for node in graph.node:
+        if node.op_type == "Conv" and len(node.input) > 2 and node.input[2]:
+            bias, stored = np.abs(constant(node.input[2])[0]), constant(node.input[1])[1]
+            least = bias / (float(scales[node.input[0]]) * BIAS_LIMIT)
+            least_weight_scales[stored] = np.maximum(least_weight_scales.get(stored, 0.0), least)
+
     for index, node in enumerate(graph.node):
         read = node.input[0] if node.input else None
         for i, name in enumerate(node.input):
@@ -284,7 +295,7 @@ def quantized_graph(float_model, ranges):
             weight, stored = constant(node.input[1])
             weight_key = (stored,)
             if weight_key not in shared:
-                q, weight_scales = weight_quantization(weight)
+                q, weight_scales = weight_quantization(weight, least_weight_scales.get(stored, 0.0))
                 shared[weight_key] = dequantize_constant(f"conv{index}_weight", q, weight_scales), weight_scales
             node.input[1], weight_scales = shared[weight_key]
             if len(node.input) > 2 and node.input[2]:

@@ -67,7 +67,8 @@ def test_every_convolution_reads_quantized_activations_and_int8_weights(exported
         assert weight.op_type == "DequantizeLinear"
         values = initializers[weight.input[0]]
         assert values.dtype == np.int8 and np.abs(values).max() <= quantize.WEIGHT_LEVELS
-        assert np.abs(values).max() == quantize.WEIGHT_LEVELS  # each channel's peak uses the whole grid
+        if float(initializers[activation.input[1]]) > 1e-9:  # a constant input leaves the weight scale to the bias
+            assert np.abs(values).max() == quantize.WEIGHT_LEVELS  # the peak uses the whole grid
         if len(conv.input) > 2:
             assert initializers[producers[conv.input[2]].input[0]].dtype == np.int32
     # No float convolution weights remain (the float16 ones' Casts are gone too).
@@ -121,3 +122,42 @@ def test_mean_ranges_average_each_inputs_extremes_and_minmax_takes_the_extremes_
         assert minmax[name] == (min(lows), max(highs))
         assert mean[name] == pytest.approx((np.mean(lows), np.mean(highs)), rel=1e-6)
     assert any(mean[name][1] < minmax[name][1] for name in extremes), "inputs differ, so some mean range is narrower"
+
+
+class _ZeroChannelAndDeadInput(torch.nn.Module):
+    """A convolution with an all-zero weight channel, and one whose input is zero on every photo (a dead ReLU): both
+    channels' outputs are their biases alone."""
+
+    def __init__(self):
+        super().__init__()
+        self.first = torch.nn.Conv2d(3, 2, 3, padding=1)
+        self.pick = torch.nn.Conv2d(2, 1, 1, bias=False)  # the first channel alone
+        self.dead = torch.nn.Conv2d(3, 2, 1)
+        self.second = torch.nn.Conv2d(2, 1, 3, padding=1)
+        with torch.no_grad():
+            self.first.weight[0].zero_()
+            self.first.bias[0] = 0.7
+            self.pick.weight.copy_(torch.tensor([1.0, 0.0]).view(1, 2, 1, 1))
+            self.dead.weight.zero_()
+            self.dead.bias.fill_(-1.0)
+            self.second.bias.fill_(0.4)
+
+    def forward(self, image):
+        return self.pick(self.first(image)) + self.second(torch.relu(self.dead(image)))
+
+
+def test_a_bias_survives_when_its_weights_or_its_input_are_zero(tmp_path):
+    torch.manual_seed(3)
+    model = _ZeroChannelAndDeadInput().eval()
+    path = tmp_path / "model.onnx"
+    export_onnx(model, path, (64, 64))
+    graph = onnx.load(str(path))
+    for node in graph.graph.node:
+        node.name = node.name or node.output[0]
+    x = photo_like(5)
+    with torch.no_grad():
+        expected = model(x)
+    assert torch.allclose(expected, torch.full_like(expected, 1.1), atol=1e-6)  # 0.7 + 0.4: biases only
+    with np.errstate(invalid="raise", over="raise"):
+        model_int8 = quantized(graph)
+    assert torch.allclose(quantize.GraphRunner(model_int8)(x), expected, atol=0.02)
