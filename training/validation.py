@@ -54,9 +54,9 @@ def summary(figures):
 
 
 def validate(model, input_size, normalization, cache_dir=None, val_count=100,
-             checks=("real_smoke", "real_dpdd", "real_dpdd_held_out"), card_size=True):
+             checks=("real_smoke", "real_dpdd", "real_dpdd_held_out")):
     """Figures by check: the synthetic validation renders (fixed seeds, at the card's size) and the real photos at
-    their own size (`<check>_native`) and, with `card_size`, at the card's (`<check>`). Leaves the model in eval
+    their own size (`<check>_native`) and at the card's (`<check>`). Leaves the model in eval
     mode."""
     model.eval()
     size = tuple(input_size)
@@ -68,8 +68,7 @@ def validate(model, input_size, normalization, cache_dir=None, val_count=100,
                  for im, lb in zip(val["images"][:val_count], val["labels"][:val_count]))
         results["synthetic_val"] = summary(metrics.score_dataset(pairs))
     photos = real_photos()
-    sizes = {"": size, "_native": None} if card_size else {"_native": None}
-    for suffix, at in sizes.items():
+    for suffix, at in {"": size, "_native": None}.items():
         for check in checks:
             pairs = ((predict(model, pair[0], at, normalization), *pair[1:]) for pair in photos[check])
             results[check + suffix] = summary(metrics.score_dataset(pairs))
