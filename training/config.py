@@ -34,6 +34,8 @@ class RunConfig:
     teacher_maps: str = "crop"           # "crop": the teacher maps the crop the student sees; "photo": it maps each
     #                                      whole photo once, at its own size, and that map is resized and augmented
     #                                      with the photo (a photo shown smaller keeps its own-size answer)
+    loss: str = "bce"                    # "bce", or "bce+iou": each map's soft IoU loss added (harder maps where BCE
+    #                                      leaves them unsure; salient-object detection's hybrid loss)
     lr: float = 5e-4                     # Adam, poly schedule (power 0.9) over max(step/steps, minutes/train_minutes)
     weight_decay: float = 1e-4
     steps: int = 20000                   # 0: no training; the run exports its start (a cut: init_leave_out)
@@ -78,6 +80,8 @@ class RunConfig:
             raise ValueError("unlabelled_whole shows photos at the crop size: unlabelled_scale does not apply")
         if self.teacher_maps not in ("crop", "photo"):
             raise ValueError(f"teacher_maps is \"crop\" or \"photo\", not {self.teacher_maps!r}")
+        if self.loss not in ("bce", "bce+iou"):
+            raise ValueError(f"loss is \"bce\" or \"bce+iou\", not {self.loss!r}")
         if self.init_leave_out and not self.init_from:
             raise ValueError("init_leave_out needs init_from")
         if not 0 <= self.weight_average < 1:

@@ -5,8 +5,9 @@
   /usr/bin/python3 training/fixtures.py configs/<run>.json               the .NET parity fixture of that model
 
 Loss: pixel-wise binary cross-entropy on every intermediate map and on the final one, all weights 1, over the pixels
-that carry a label (all of a render, the textured part of a DPDD crop); an unlabelled photo's target is the teacher's
-map (distillation). The keys of a config and their defaults are in config.py.
+that carry a label (all of a render, the textured part of a DPDD crop), with `loss: "bce+iou"` plus each map's soft
+IoU loss; an unlabelled photo's target is the teacher's map (distillation). The keys of a config and their defaults
+are in config.py.
 """
 from __future__ import annotations
 
@@ -32,10 +33,18 @@ LOG_COLUMNS = ["step", "minutes", "lr", "loss", "val_mae", "val_fbeta", "smoke_m
                "smoke_card_mae", "smoke_card_fbeta", "dpdd_held_out_card_mae", "dpdd_held_out_card_fbeta"]
 
 
-def deep_supervision_loss(outputs, labels, weights):
-    """Mean pixel-wise BCE over the labelled pixels, summed over every intermediate map and the final one."""
-    return sum(F.binary_cross_entropy_with_logits(o, labels, weight=weights, reduction="sum") for o in outputs) \
+def deep_supervision_loss(outputs, labels, weights, iou=False):
+    """Mean pixel-wise BCE over the labelled pixels, summed over every intermediate map and the final one; with `iou`,
+    plus each map's soft IoU loss per image (1 − Σpy / Σ(p + y − py) over its labelled pixels, smoothed by 1)."""
+    total = sum(F.binary_cross_entropy_with_logits(o, labels, weight=weights, reduction="sum") for o in outputs) \
         / weights.sum().clamp_min(1.0)
+    if iou:
+        for o in outputs:
+            p = torch.sigmoid(o)
+            overlap = (p * labels * weights).sum(dim=(1, 2, 3))
+            union = ((p + labels - p * labels) * weights).sum(dim=(1, 2, 3))
+            total = total + (1 - (overlap + 1) / (union + 1)).mean()
+    return total
 
 
 def build_model(config):
@@ -184,7 +193,7 @@ class Training:
         images, labels, weights, teacher_rows = self.data.batch(config.batch)
         if self.teacher is not None and config.unlabelled_per_batch and config.teacher_maps == "crop":
             labels[teacher_rows] = self.teacher.maps(images[teacher_rows])
-        loss = deep_supervision_loss(self.model(images), labels, weights)
+        loss = deep_supervision_loss(self.model(images), labels, weights, iou=config.loss == "bce+iou")
         self.optimizer.zero_grad(set_to_none=True)
         loss.backward()
         self.optimizer.step()

@@ -33,6 +33,27 @@ def test_loss_counts_only_labelled_pixels():
     assert train.deep_supervision_loss(outputs, changed, left_half).item() == pytest.approx(loss.item())
 
 
+def test_iou_term_counts_labelled_pixels_only_and_rewards_confident_maps():
+    labels = torch.zeros(2, 1, 8, 8)
+    labels[..., :, 4:] = 1
+    left_half = torch.zeros_like(labels)
+    left_half[..., :4] = 1
+    unsure = [torch.zeros(2, 1, 8, 8, requires_grad=True)]
+    bce = train.deep_supervision_loss(unsure, labels, left_half)
+    both = train.deep_supervision_loss(unsure, labels, left_half, iou=True)
+    # the labelled half is all sharp: overlap 0, union Σp = 0.5 × 32 per image → 1 − 1 / 17
+    assert (both - bce).item() == pytest.approx(1 - 1 / 17, rel=1e-6)
+    both.backward()
+    assert (unsure[0].grad[..., 4:] == 0).all() and (unsure[0].grad[..., :4] > 0).all()
+
+    everywhere = torch.ones_like(labels)
+    confident = [(labels * 2 - 1) * 6]
+    hesitant = [(labels * 2 - 1) * 1]
+    iou_only = lambda o: (train.deep_supervision_loss(o, labels, everywhere, iou=True)
+                          - train.deep_supervision_loss(o, labels, everywhere)).item()
+    assert iou_only(confident) < 0.01 < 0.2 < iou_only(hesitant)
+
+
 def test_augment_moves_image_label_and_valid_mask_together():
     rng = np.random.default_rng(3)
     label = np.zeros((96, 96), np.uint8)
