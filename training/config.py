@@ -21,6 +21,8 @@ class RunConfig:
     crop: int = 192                      # training crop (pixels)
     batch: int = 8
     real_per_batch: int = 0              # DPDD training crops per batch (derived labels, textured pixels only)
+    real_scale: tuple = (1.0, 1.0)       # DPDD photos are resized by a random factor in this range before augmentation
+    #                                      (0.5: the card's 320² shows a 640-px photo at half its width)
     unlabelled_per_batch: int = 0        # real photos without labels per batch; needs `teacher`
     unlabelled_scale: tuple = (1.0, 1.0) # unlabelled photos are resized by a random factor in this range before
     #                                      augmentation, so the student also learns the teacher's maps at the card's
@@ -71,6 +73,7 @@ class RunConfig:
         self.input_size, self.frozen, self.init_leave_out = (tuple(self.input_size), tuple(self.frozen),
                                                              tuple(self.init_leave_out))
         self.unlabelled_scale, self.unlabelled_sources = tuple(self.unlabelled_scale), tuple(self.unlabelled_sources)
+        self.real_scale = tuple(self.real_scale)
         self.name = self.name or self.run
         if self.unlabelled_per_batch and not self.teacher:
             raise ValueError("unlabelled_per_batch needs a teacher")

@@ -101,11 +101,12 @@ class TrainingBatches:
 
     def __init__(self, cache_dir, crop, seed, real_per_batch=0, unlabelled_per_batch=0, normalization=(MEAN, STD),
                  unlabelled_scale=(1.0, 1.0), unlabelled_sources=DEFAULT_UNLABELLED, unlabelled_whole=False,
-                 unlabelled_labeller=None):
+                 unlabelled_labeller=None, real_scale=(1.0, 1.0)):
         """`unlabelled_labeller` (RGB uint8 photo → uint8 map, 255 = blurred), if given, labels each unlabelled photo
         once, whole; its map is then resized and augmented with the photo. Without it their label is left to the
         caller (`teacher_rows` of a batch)."""
-        self.cache_dir, self.crop, self.unlabelled_scale = cache_dir, crop, unlabelled_scale
+        self.cache_dir, self.crop = cache_dir, crop
+        self.scales = {"real": tuple(real_scale), "unlabelled": tuple(unlabelled_scale)}
         self.real_per_batch, self.unlabelled_per_batch = real_per_batch, unlabelled_per_batch
         self.normalization = normalization
         self.rng = np.random.default_rng(seed)
@@ -140,14 +141,14 @@ class TrainingBatches:
             index = self.rng.integers(len(self.unlabelled))
             image = self.unlabelled[index]
             label = self.unlabelled_maps[index] if self.unlabelled_maps else np.ones(image.shape[:2], np.uint8)
-            if self.unlabelled_scale != (1.0, 1.0):  # no draw otherwise: earlier runs' random streams stay as they were
-                factor = self.rng.uniform(*self.unlabelled_scale)
-                image, label = rescale(image, factor, self.crop), rescale(label, factor, self.crop)
             valid = np.ones(image.shape[:2], np.uint8)
         else:
             i = self.rng.integers(len(self.images))
             image, label = self.images[i], self.labels[i]
             valid = np.ones_like(label)
+        if self.scales.get(kind, (1.0, 1.0)) != (1.0, 1.0):  # no draw otherwise: earlier runs' streams stay as they were
+            factor = self.rng.uniform(*self.scales[kind])
+            image, label, valid = (rescale(x, factor, self.crop) for x in (image, label, valid))
         return augment(self.rng, image, label, valid, self.crop)
 
     def batch(self, size):

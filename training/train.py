@@ -125,7 +125,8 @@ class Training:
         labeller = self.teacher.photo_map if self.teacher and config.teacher_maps == "photo" else None
         self.data = TrainingBatches(str(config.cache_path), config.crop, config.seed, config.real_per_batch,
                                     config.unlabelled_per_batch, self.normalization, config.unlabelled_scale,
-                                    config.unlabelled_sources, config.unlabelled_whole, labeller)
+                                    config.unlabelled_sources, config.unlabelled_whole, labeller,
+                                    config.real_scale)
         self.step, self.elapsed, self.best = 0, 0.0, math.inf
         self.started = time.time()
         self.running = None

@@ -173,6 +173,28 @@ def test_unlabelled_photos_are_rescaled_but_never_below_the_crop():
     assert data.rescale(image, 1.0, 192) is image
 
 
+def test_real_crops_are_rescaled_with_their_label_and_valid_mask(tmp_path, monkeypatch):
+    stripes = np.zeros((256, 320), np.uint8)
+    stripes[:, np.arange(320) % 32 < 16] = 255  # period 32 px
+    valid = np.ones_like(stripes, bool)
+    valid[:, :8] = False
+    monkeypatch.setattr(data.real_dpdd, "pairs", lambda subset: iter([("p", np.dstack([stripes] * 3), stripes, valid)]))
+    synth.build_cache(str(tmp_path / "train-000.npz"), 1, (96, 96), 0)
+
+    def transitions(real_scale):
+        batches = data.TrainingBatches(str(tmp_path), 64, 0, real_per_batch=1, real_scale=real_scale)
+        counts = []
+        for _ in range(40):
+            image, label, weight = batches.sample("real")
+            assert image.shape[:2] == label.shape == weight.shape == (64, 64)
+            assert ((image[..., 0] > 127) == (label > 127)).mean() > 0.9  # the label moved with the photo
+            counts.append(np.count_nonzero(np.diff(label[32] > 127)))
+        return np.mean(counts)
+
+    # half the size: twice the stripes in a crop (the augmentation's own ±25 % resizing and rotation aside)
+    assert transitions((0.5, 0.5)) > 1.6 * transitions((1.0, 1.0))
+
+
 def test_unlabelled_sources_and_whole_photos(tmp_path, monkeypatch):
     monkeypatch.setenv("BLURVIDEO_SHARED_DATA", str(tmp_path))
     halves = np.zeros((300, 900, 3), np.uint8)
