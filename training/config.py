@@ -47,8 +47,14 @@ class RunConfig:
     validate_every: int = 500            # steps between validations (which also pick the exported checkpoint)
     log_every: int = 25
     checkpoint_minutes: float = 3.0
+    keep_validated: bool = False         # every validated state's weights also kept as runs/<run>/step-NNNNNN.pt (the
+    #                                      states interpolate.py mixes with the run's start)
     cache_dir: str = "cache"             # synthetic renders (build_caches.sh), relative to training/
     init_from: str | None = None         # a checkpoint to start from (possibly of a smaller network: nets.grow_from)
+    mix_with: str | None = None          # with init_from: a fine-tuned state of init_from's network; the run starts at
+    #                                      (1 − mix_weight) · init_from + mix_weight · mix_with (weight-space
+    #                                      interpolation, as WiSE-FT; interpolate.py sweeps the weight)
+    mix_weight: float = 0.5
     init_leave_out: tuple = ()           # prefixes of init_from's tensors that this network does not have (it keeps
     #                                      the rest of the checkpoint's network, e.g. one output level fewer)
     pretrained: str | None = None        # "imagenet": the ResNet-18 trunk starts from backbone.py's weights
@@ -87,6 +93,10 @@ class RunConfig:
             raise ValueError(f"loss is \"bce\" or \"bce+iou\", not {self.loss!r}")
         if self.init_leave_out and not self.init_from:
             raise ValueError("init_leave_out needs init_from")
+        if self.mix_with and not self.init_from:
+            raise ValueError("mix_with needs init_from (the state it is mixed with)")
+        if not 0 <= self.mix_weight <= 1:
+            raise ValueError("mix_weight is in [0, 1]")
         if not 0 <= self.weight_average < 1:
             raise ValueError("weight_average is a decay in [0, 1)")
         if self.trunk_from and self.pretrained != "imagenet":

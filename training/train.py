@@ -75,6 +75,19 @@ def load_run(checkpoint_path):
     return model.eval(), config
 
 
+def mixed_state(start, tuned, weight):
+    """(1 − weight) · start + weight · tuned, tensor by tensor (integer counters from `start`)."""
+    return {k: torch.lerp(v.float(), tuned[k].float(), weight).to(v.dtype) if v.is_floating_point() else v
+            for k, v in start.items()}
+
+
+def starting_state(config):
+    """The weights `init_from` names, mixed with `mix_with` when the run has one."""
+    start = torch.load(HERE / config.init_from)["model"]
+    return mixed_state(start, torch.load(HERE / config.mix_with)["model"], config.mix_weight) if config.mix_with \
+        else start
+
+
 def leave_out(state, prefixes):
     """`state` without the tensors under `prefixes` (each must name some)."""
     for prefix in prefixes:
@@ -169,7 +182,7 @@ class Training:
                 self.data.rng = np.random.default_rng([config.seed, self.step])
             print(f"resumed {config.run} at step {self.step} ({self.elapsed / 60:.1f} min)", flush=True)
         elif config.init_from:
-            nets.grow_from(self.model, leave_out(torch.load(HERE / config.init_from)["model"], config.init_leave_out))
+            nets.grow_from(self.model, leave_out(starting_state(config), config.init_leave_out))
             print(f"{config.run} starts from {config.init_from}", flush=True)
         elif config.trunk_from:
             trained = torch.load(HERE / config.trunk_from)["model"]
@@ -250,6 +263,9 @@ class Training:
                            val_count=60, checks=("real_smoke", SELECTION))
         self.training_mode()
         selected = figures[SELECTION + "_native"]["mae"]
+        if self.config.keep_validated:
+            save_atomic({"model": self.evaluated.state_dict(), "step": self.step},
+                        self.config.run_dir / f"step-{self.step:06d}.pt")
         if self.config.selects_checkpoint and self.step > 0 and selected < self.best:
             self.best = selected
             save_atomic(self.state(), self.config.run_dir / "best.pt")

@@ -362,3 +362,33 @@ def test_a_run_with_photo_teacher_maps_labels_each_photo_once_and_never_a_crop(t
         shutil.rmtree(config.run_dir, ignore_errors=True)
     with pytest.raises(ValueError, match="teacher_maps"):
         RunConfig(architecture="FastBlurNet", model={}, teacher_maps="frame")
+
+
+def test_a_mixing_run_starts_between_two_states_and_keeps_each_validated_state(tmp_path):
+    synth.build_cache(str(tmp_path / "train-000.npz"), 2, (96, 96), 0)
+    source_config = RunConfig(architecture="FastBlurNet", run="source", model={"channels": 8})
+    torch.manual_seed(3)
+    start = train.build_model(source_config)
+    save_run(tmp_path / "start.pt", source_config, start)
+    tuned = save_shifted_run(tmp_path / "tuned.pt", source_config)
+    run = f"pytest-{uuid.uuid4().hex[:8]}"
+    config = RunConfig(architecture="FastBlurNet", run=run, cache_dir=str(tmp_path), model={"channels": 8},
+                       init_from=str(tmp_path / "start.pt"), mix_with=str(tmp_path / "tuned.pt"), mix_weight=0.25,
+                       steps=0, keep_validated=True)
+    try:
+        started = train.Training(config).model.state_dict()
+        a, b = start.state_dict(), tuned.state_dict()
+        floating = [k for k in a if a[k].is_floating_point()]
+        moved = [k for k in floating if not torch.equal(a[k], b[k])]
+        assert moved and all(torch.allclose(started[k], 0.75 * a[k] + 0.25 * b[k], atol=1e-6) for k in floating)
+        counters = [k for k in a if not a[k].is_floating_point()]
+        assert counters and all(torch.equal(started[k], a[k]) for k in counters)
+        train.Training(config).run(minutes=5)  # the mix itself, validated (step 0) and exported as it starts
+        kept = torch.load(config.run_dir / "step-000000.pt")
+        assert kept["step"] == 0 and all(torch.equal(kept["model"][k], started[k]) for k in started)
+    finally:
+        shutil.rmtree(config.run_dir, ignore_errors=True)
+    with pytest.raises(ValueError, match="mix_with needs init_from"):
+        RunConfig(architecture="FastBlurNet", model={}, mix_with="x.pt")
+    with pytest.raises(ValueError, match="mix_weight"):
+        RunConfig(architecture="FastBlurNet", model={}, init_from="a.pt", mix_with="x.pt", mix_weight=1.5)
