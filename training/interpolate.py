@@ -2,7 +2,7 @@
 card's size for each weight, one row per weight. The held-out DPDD pairs choose the weight written into the config;
 real-smoke is reported, never used to choose.
 
-  /usr/bin/python3 training/interpolate.py configs/<run>.json --weights 0 0.25 0.5 0.75 1
+  /usr/bin/python3 training/interpolate.py configs/<run>.json --weights 0 0.25 0.5 0.75 1 [--with <state.pt>]
 """
 from __future__ import annotations
 
@@ -31,8 +31,11 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("config")
     parser.add_argument("--weights", type=float, nargs="+", default=[0, 0.25, 0.5, 0.75, 1])
+    parser.add_argument("--with", dest="mix_with", help="another fine-tuned state in place of the config's mix_with")
     args = parser.parse_args()
     config = RunConfig.load(args.config)
+    if args.mix_with:
+        config = dataclasses.replace(config, mix_with=args.mix_with)
     if not config.mix_with:
         raise SystemExit(f"{args.config}: not a mixing run (it has no mix_with)")
     torch.set_num_threads(config.threads)
