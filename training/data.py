@@ -123,7 +123,7 @@ class TrainingBatches:
 
     def reload(self):
         """Picks up caches rendered since the last call (build_caches.sh may still be running)."""
-        files = sorted(glob.glob(os.path.join(self.cache_dir, "train-*.npz")))
+        files = sorted(glob.glob(os.path.join(self.cache_dir, "train-[0-9][0-9][0-9].npz")))  # not a .tmp being written
         if not files:
             raise SystemExit(f"no training caches in {self.cache_dir}: run training/build_caches.sh")
         if self.images is not None and len(files) == self.loaded:

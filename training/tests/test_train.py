@@ -392,3 +392,15 @@ def test_a_mixing_run_starts_between_two_states_and_keeps_each_validated_state(t
         RunConfig(architecture="FastBlurNet", model={}, mix_with="x.pt")
     with pytest.raises(ValueError, match="mix_weight"):
         RunConfig(architecture="FastBlurNet", model={}, init_from="a.pt", mix_with="x.pt", mix_weight=1.5)
+
+
+def test_caches_are_picked_up_when_finished_and_never_while_being_written(tmp_path):
+    synth.build_cache(str(tmp_path / "train-000.npz"), 2, (96, 96), 0)
+    batches = data.TrainingBatches(str(tmp_path), 64, 0)
+    assert len(batches.images) == 2
+    (tmp_path / "train-001.npz.tmp.npz").write_bytes(b"PK\x03\x04 half written")  # build_caches.sh's work in progress
+    batches.reload()
+    assert len(batches.images) == 2
+    synth.build_cache(str(tmp_path / "train-001.npz"), 3, (96, 96), 10)
+    batches.reload()
+    assert len(batches.images) == 5
