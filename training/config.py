@@ -29,6 +29,8 @@ class RunConfig:
     #                                      size (a 640-px photo shown at 320 px halves every blur radius)
     unlabelled_sources: tuple = ("real-bokeh", "focal-stack", "dpdd-train")  # where they come from: keys of
     #                                      data.UNLABELLED (this default is data.DEFAULT_UNLABELLED)
+    real_whole_per_batch: int = 0        # of the real rows, those showing a whole DPDD photo squeezed to crop × crop
+    #                                      (as the card's size shows a frame), with its label and valid mask
     unlabelled_whole: bool = False       # unlabelled photos are shown whole, resized to crop × crop as the card's input
     #                                      size shows a frame (teacher and student see the same context), not cropped
     teacher: str | None = None           # a run's checkpoint (relative to training/) whose maps are the targets
@@ -85,6 +87,8 @@ class RunConfig:
             raise ValueError("unlabelled_per_batch needs a teacher")
         if self.real_per_batch + self.unlabelled_per_batch > self.batch:
             raise ValueError("real_per_batch + unlabelled_per_batch exceed the batch")
+        if not 0 <= self.real_whole_per_batch <= self.real_per_batch:
+            raise ValueError("real_whole_per_batch counts rows among real_per_batch")
         if self.unlabelled_whole and self.unlabelled_scale != (1.0, 1.0):
             raise ValueError("unlabelled_whole shows photos at the crop size: unlabelled_scale does not apply")
         if self.teacher_maps not in ("crop", "photo"):

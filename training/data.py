@@ -101,11 +101,13 @@ class TrainingBatches:
 
     def __init__(self, cache_dir, crop, seed, real_per_batch=0, unlabelled_per_batch=0, normalization=(MEAN, STD),
                  unlabelled_scale=(1.0, 1.0), unlabelled_sources=DEFAULT_UNLABELLED, unlabelled_whole=False,
-                 unlabelled_labeller=None, real_scale=(1.0, 1.0)):
+                 unlabelled_labeller=None, real_scale=(1.0, 1.0), real_whole_per_batch=0):
         """`unlabelled_labeller` (RGB uint8 photo → uint8 map, 255 = blurred), if given, labels each unlabelled photo
         once, whole; its map is then resized and augmented with the photo. Without it their label is left to the
-        caller (`teacher_rows` of a batch)."""
+        caller (`teacher_rows` of a batch). `real_whole_per_batch` of the real rows show a whole DPDD photo squeezed to
+        crop × crop, with its label and valid mask, as the card's input size shows a frame."""
         self.cache_dir, self.crop = cache_dir, crop
+        self.real_whole_per_batch = real_whole_per_batch
         self.scales = {"real": tuple(real_scale), "unlabelled": tuple(unlabelled_scale)}
         self.real_per_batch, self.unlabelled_per_batch = real_per_batch, unlabelled_per_batch
         self.normalization = normalization
@@ -115,6 +117,8 @@ class TrainingBatches:
         dpdd_train = list(real_dpdd.pairs(subset="train")) if real_per_batch or unlabelled_per_batch else []
         self.real = [(image, mask, valid.astype(np.uint8)) for _, image, mask, valid in dpdd_train] if real_per_batch else []
         self.unlabelled = unlabelled_photos(dpdd_train, unlabelled_sources) if unlabelled_per_batch else []
+        squeeze = lambda x: cv2.resize(x, (crop, crop), interpolation=cv2.INTER_AREA)
+        self.real_whole = [tuple(squeeze(x) for x in pair) for pair in self.real] if real_whole_per_batch else []
         self.unlabelled_maps = [unlabelled_labeller(image) for image in self.unlabelled] if unlabelled_labeller else None
         if unlabelled_whole:  # each photo shown whole at the crop size: resized once, here
             whole = lambda image: cv2.resize(image, (crop, crop), interpolation=cv2.INTER_AREA)
@@ -137,6 +141,8 @@ class TrainingBatches:
     def sample(self, kind):
         if kind == "real":
             image, label, valid = self.real[self.rng.integers(len(self.real))]
+        elif kind == "real_whole":
+            image, label, valid = self.real_whole[self.rng.integers(len(self.real_whole))]
         elif kind == "unlabelled":
             index = self.rng.integers(len(self.unlabelled))
             image = self.unlabelled[index]
@@ -155,7 +161,8 @@ class TrainingBatches:
         """(images [N,3,c,c], labels [N,1,c,c] in {0,1}, weights [N,1,c,c], teacher_rows): the first rows are the
         real crops, then `teacher_rows` = the unlabelled ones, whose labels the caller replaces unless the photos
         were labelled when loaded."""
-        kinds = ["real"] * self.real_per_batch + ["unlabelled"] * self.unlabelled_per_batch
+        kinds = ["real"] * (self.real_per_batch - self.real_whole_per_batch) + ["real_whole"] * self.real_whole_per_batch
+        kinds += ["unlabelled"] * self.unlabelled_per_batch
         kinds += ["synthetic"] * (size - len(kinds))
         samples = [self.sample(kind) for kind in kinds]
         images = normalize(np.stack([s[0] for s in samples]), self.normalization)

@@ -139,7 +139,7 @@ class Training:
         self.data = TrainingBatches(str(config.cache_path), config.crop, config.seed, config.real_per_batch,
                                     config.unlabelled_per_batch, self.normalization, config.unlabelled_scale,
                                     config.unlabelled_sources, config.unlabelled_whole, labeller,
-                                    config.real_scale)
+                                    config.real_scale, config.real_whole_per_batch)
         self.step, self.elapsed, self.best = 0, 0.0, math.inf
         self.started = time.time()
         self.running = None

@@ -404,3 +404,25 @@ def test_caches_are_picked_up_when_finished_and_never_while_being_written(tmp_pa
     synth.build_cache(str(tmp_path / "train-001.npz"), 3, (96, 96), 10)
     batches.reload()
     assert len(batches.images) == 5
+
+
+def test_whole_real_rows_show_the_squeezed_photo_with_its_label_and_valid_mask(tmp_path, monkeypatch):
+    photo = np.zeros((256, 512), np.uint8)
+    photo[:, 256:] = 255  # the right half blurred (and bright)
+    valid = np.ones_like(photo, bool)
+    valid[:128] = False  # the top half unlabelled
+    monkeypatch.setattr(data.real_dpdd, "pairs", lambda subset: iter([("p", np.dstack([photo] * 3), photo, valid)]))
+    synth.build_cache(str(tmp_path / "train-000.npz"), 1, (96, 96), 0)
+    batches = data.TrainingBatches(str(tmp_path), 64, 0, real_per_batch=3, real_whole_per_batch=2)
+    images, labels, weights, _ = batches.batch(4)
+    # rows 1–2 hold both halves and the unlabelled band (augmentation may shift them a little); a 64-px crop of the
+    # 512-px photo (row 0) never holds a quarter of each half
+    assert all(0.3 < (labels[i] > 0.5).float().mean() < 0.7 for i in (1, 2))
+    assert all(0.3 < (weights[i] > 0.5).float().mean() < 0.7 for i in (1, 2))
+    assert not 0.25 < (labels[0] > 0.5).float().mean() < 0.75
+    assert torch.equal(weights[3], torch.ones_like(weights[3]))  # the render
+    for _ in range(10):
+        image, label, weight = batches.sample("real_whole")
+        assert ((image[..., 0] > 127) == (label > 127)).mean() > 0.9  # the label moved with the photo
+    with pytest.raises(ValueError, match="real_whole_per_batch"):
+        RunConfig(architecture="FastBlurNet", model={}, real_per_batch=1, real_whole_per_batch=2)
