@@ -159,8 +159,8 @@ class TrainingBatches:
 
     def batch(self, size):
         """(images [N,3,c,c], labels [N,1,c,c] in {0,1}, weights [N,1,c,c], teacher_rows): the first rows are the
-        real ones (crops, then whole photos), then `teacher_rows` = the unlabelled ones, whose labels the caller replaces unless the photos
-        were labelled when loaded."""
+        real ones (crops, then whole photos), then `teacher_rows` = the unlabelled ones, whose labels the caller
+        replaces unless the photos were labelled when loaded."""
         kinds = ["real"] * (self.real_per_batch - self.real_whole_per_batch) + ["real_whole"] * self.real_whole_per_batch
         kinds += ["unlabelled"] * self.unlabelled_per_batch
         kinds += ["synthetic"] * (size - len(kinds))
