@@ -117,11 +117,11 @@ class TrainingBatches:
         dpdd_train = list(real_dpdd.pairs(subset="train")) if real_per_batch or unlabelled_per_batch else []
         self.real = [(image, mask, valid.astype(np.uint8)) for _, image, mask, valid in dpdd_train] if real_per_batch else []
         self.unlabelled = unlabelled_photos(dpdd_train, unlabelled_sources) if unlabelled_per_batch else []
-        squeeze = lambda x: cv2.resize(x, (crop, crop), interpolation=cv2.INTER_AREA)
-        self.real_whole = [tuple(squeeze(x) for x in pair) for pair in self.real] if real_whole_per_batch else []
+        # photos shown whole at the crop size are resized once, here
+        whole = lambda image: cv2.resize(image, (crop, crop), interpolation=cv2.INTER_AREA)
+        self.real_whole = [tuple(whole(x) for x in pair) for pair in self.real] if real_whole_per_batch else []
         self.unlabelled_maps = [unlabelled_labeller(image) for image in self.unlabelled] if unlabelled_labeller else None
-        if unlabelled_whole:  # each photo shown whole at the crop size: resized once, here
-            whole = lambda image: cv2.resize(image, (crop, crop), interpolation=cv2.INTER_AREA)
+        if unlabelled_whole:
             self.unlabelled = [whole(image) for image in self.unlabelled]
             self.unlabelled_maps = self.unlabelled_maps and [whole(label) for label in self.unlabelled_maps]
 
