@@ -264,7 +264,8 @@ class Training:
         self.training_mode()
         selected = figures[SELECTION + "_native"]["mae"]
         if self.config.keep_validated:
-            save_atomic({"model": self.evaluated.state_dict(), "step": self.step},
+            save_atomic({"model": self.evaluated.state_dict(), "step": self.step, "elapsed": self.minutes() * 60,
+                         "config": self.config.to_dict()},
                         self.config.run_dir / f"step-{self.step:06d}.pt")
         if self.config.selects_checkpoint and self.step > 0 and selected < self.best:
             self.best = selected

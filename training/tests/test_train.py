@@ -386,6 +386,7 @@ def test_a_mixing_run_starts_between_two_states_and_keeps_each_validated_state(t
         train.Training(config).run(minutes=5)  # the mix itself, validated (step 0) and exported as it starts
         kept = torch.load(config.run_dir / "step-000000.pt")
         assert kept["step"] == 0 and all(torch.equal(kept["model"][k], started[k]) for k in started)
+        assert RunConfig.from_dict(kept["config"]) == config and kept["elapsed"] >= 0  # exportable as it is
     finally:
         shutil.rmtree(config.run_dir, ignore_errors=True)
     with pytest.raises(ValueError, match="mix_with needs init_from"):
