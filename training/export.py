@@ -108,9 +108,10 @@ def export_onnx(model, path, input_size, weight_storage="float32"):
 def training_stages(config, state):
     """Every stage that led to `state`, first to last (a run with `init_from` continues its checkpoint's stages)."""
     stage = {"run": config.run or "synthetic", "model": config.model, "steps": state["step"],
-             "wall_clock_minutes": round(state["elapsed"] / 60, 1)}
-    selection = {"real_per_batch": config.real_per_batch,
-                 "selected_by": f"{SELECTION}_native MAE (best of the validations every {config.validate_every} "
+             "wall_clock_minutes": round(state["elapsed"] / 60, 1), "lr": config.lr, "loss": config.loss}
+    if config.real_per_batch:
+        stage |= {"real_per_batch": config.real_per_batch, "real_whole_per_batch": config.real_whole_per_batch}
+    selection = {"selected_by": f"{SELECTION}_native MAE (best of the validations every {config.validate_every} "
                                 "steps after step 0)"} if config.steps else {"selected_by": "its start (no training)"}
     if config.pretrained:
         stage |= {"pretrained": f"{config.pretrained}: {backbone.PACKAGE} {backbone.VERSION} (NuGet)",
@@ -118,7 +119,9 @@ def training_stages(config, state):
         if config.trunk_from:
             stage["trunk_from"] = config.trunk_from
     if config.teacher:
-        stage |= {"teacher": config.teacher, "unlabelled_per_batch": config.unlabelled_per_batch}
+        stage |= {"teacher": config.teacher, "unlabelled_per_batch": config.unlabelled_per_batch,
+                  "unlabelled_shown": "whole" if config.unlabelled_whole else f"cropped, scaled {list(config.unlabelled_scale)}",
+                  "teacher_maps": config.teacher_maps}
     if config.weight_average:
         stage["weight_average"] = config.weight_average
     stage["batchnorm"] = {"head": "frozen" if config.freeze_batchnorm else
@@ -163,10 +166,11 @@ def training_record(config, state):
     stages = training_stages(config, state)
     real_per_batch = max(stage.get("real_per_batch", 0) for stage in stages)
     if real_per_batch:
-        record["data"] += (f"; plus {real_per_batch} crops per batch of the DPDD training pairs "
-                           "(labels derived by training/real_dpdd.py, loss over their textured pixels only)")
+        record["data"] += (f"; plus up to {real_per_batch} rows per batch of the DPDD training pairs, crops or whole "
+                           "photos squeezed to the crop (labels derived by training/real_dpdd.py, loss over their "
+                           "textured pixels only; each stage's rows in `stages`)")
     if config.teacher:
-        record["data"] += (f"; plus {config.unlabelled_per_batch} crops per batch of unlabelled real photos with the "
+        record["data"] += (f"; plus {config.unlabelled_per_batch} unlabelled real photos per batch with the "
                            f"teacher's maps as targets ({config.teacher})")
     return {"stages": stages} | record | {
         "steps": sum(stage["steps"] for stage in stages),

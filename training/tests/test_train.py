@@ -427,3 +427,19 @@ def test_whole_real_rows_show_the_squeezed_photo_with_its_label_and_valid_mask(t
         assert ((image[..., 0] > 127) == (label > 127)).mean() > 0.9  # the label moved with the photo
     with pytest.raises(ValueError, match="real_whole_per_batch"):
         RunConfig(architecture="FastBlurNet", model={}, real_per_batch=1, real_whole_per_batch=2)
+
+
+def test_card_records_every_stage_recipe(tmp_path):
+    import export
+    model = {"width": 0.0625, "side_width": 0.0625, "steps": 1}
+    first = RunConfig(architecture="DeFusionNet", run="first", model=model, lr=3e-4, real_per_batch=2, init_from=None)
+    save_run(tmp_path / "first.pt", first, train.build_model(first))
+    second = RunConfig(architecture="DeFusionNet", run="second", model=model, init_from=str(tmp_path / "first.pt"),
+                       lr=5e-5, loss="bce+iou", real_per_batch=4, real_whole_per_batch=2, unlabelled_per_batch=2,
+                       unlabelled_whole=True, teacher=str(tmp_path / "first.pt"), steps=10)
+    record = export.training_record(second, {"step": 10, "elapsed": 60.0})
+    before, after = record["stages"]
+    assert (before["run"], before["lr"], before["loss"], before["real_whole_per_batch"]) == ("first", 3e-4, "bce", 0)
+    assert (after["run"], after["lr"], after["loss"], after["real_whole_per_batch"]) == ("second", 5e-5, "bce+iou", 2)
+    assert after["unlabelled_shown"] == "whole" and after["teacher_maps"] == "crop"
+    assert record["steps"] == 11 and "whole photos" in record["data"] and "2 unlabelled real photos" in record["data"]
