@@ -146,10 +146,11 @@ def recorded_stages(config, state):
     if config.init_from and not (HERE / config.init_from).exists():
         card = REPO / "models" / f"{config.name}.json"
         stages = json.loads(card.read_text())["training"]["stages"] if card.exists() else []
-        if not stages or stages[-1]["run"] != config.run:
+        runs = [stage["run"] for stage in stages]
+        if config.run not in runs:
             raise FileNotFoundError(f"{config.init_from} (a stage before {config.run}) is missing and "
                                     f"{card.name} does not record {config.run}'s stages")
-        return stages
+        return stages[:runs.index(config.run) + 1]  # the card may go on past it (a later stage shipped from it)
     return training_stages(config, state)
 
 
@@ -200,6 +201,7 @@ def export_run(config):
     state = torch.load(selected)
     if config.weight_storage == "float16":  # the committed checkpoint then reproduces the shipped file exactly
         state = compact_state(state)
+    record = training_record(config, state)  # before anything is written: a stage it cannot trace fails the export whole
     model = build_model(config)
     model.load_state_dict(state["model"])
     model.eval()
@@ -221,7 +223,7 @@ def export_run(config):
         "gflops_note": "multiply-accumulates at 320x320 (the convention under which VGG16 is 15.5 GFLOPs at 224x224)",
         "onnx_opset": OPSET,
         "weight_storage": config.weight_storage,
-        "training": training_record(config, state) | {"torch_seconds_per_320_image": torch_seconds(model)},
+        "training": record | {"torch_seconds_per_320_image": torch_seconds(model)},
         "validation": figures,
     }
     (models / f"{config.name}.json").write_text(json.dumps(card, indent=2) + "\n")

@@ -1,3 +1,4 @@
+import json
 import shutil
 import uuid
 
@@ -443,3 +444,17 @@ def test_card_records_every_stage_recipe(tmp_path):
     assert (after["run"], after["lr"], after["loss"], after["real_whole_per_batch"]) == ("second", 5e-5, "bce+iou", 2)
     assert after["unlabelled_shown"] == "whole" and after["teacher_maps"] == "crop"
     assert record["steps"] == 11 and "whole photos" in record["data"] and "2 unlabelled real photos" in record["data"]
+
+
+def test_card_traces_a_stage_whose_predecessors_are_gone(tmp_path, monkeypatch):
+    import export
+    monkeypatch.setattr(export, "REPO", tmp_path)
+    (tmp_path / "models").mkdir()
+    shipped = {"training": {"stages": [{"run": "first", "steps": 5}, {"run": "second", "steps": 3},
+                                       {"run": "third", "steps": 2}]}}
+    (tmp_path / "models" / "m.json").write_text(json.dumps(shipped))
+    second = RunConfig(architecture="DeFusionNet", run="second", name="m", model={}, init_from="checkpoints/gone.pt")
+    assert [stage["run"] for stage in export.recorded_stages(second, {})] == ["first", "second"]
+    missing = RunConfig(architecture="DeFusionNet", run="other", name="m", model={}, init_from="checkpoints/gone.pt")
+    with pytest.raises(FileNotFoundError, match="does not record other"):
+        export.recorded_stages(missing, {})
