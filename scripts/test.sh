@@ -33,12 +33,23 @@ bash scripts/setup.sh
 section "build (dotnet build BlurVideo.sln, Release)"
 dotnet build BlurVideo.sln -c Release -m:1 -nologo -v:minimal
 
+# Each suite's output is also kept in artifacts/test-logs, so the summary at the end can name the failing tests
+# (a CI report may show only the log's tail).
+logs="$repo_root/artifacts/test-logs"
+rm -rf "$logs"
+mkdir -p "$logs"
 failed=()
+failure_logs=()
 run_suite() {
   local name="$1"; shift
   section "$name"
-  if ! "$@"; then
+  local log
+  log="$logs/$(tr -c 'A-Za-z0-9\n' '-' <<<"$name").log"
+  local status=0
+  "$@" 2>&1 | tee "$log" || status=$?
+  if ((status != 0)); then
     failed+=("$name")
+    failure_logs+=("$log")
   fi
 }
 
@@ -70,6 +81,10 @@ run_suite "training tests (pytest)" \
   timeout 30m /usr/bin/python3 -m pytest -q -p no:cacheprovider training/tests
 
 if ((${#failed[@]} > 0)); then
+  printf '\nFailures (full output in artifacts/test-logs):\n' >&2
+  for log in "${failure_logs[@]}"; do
+    grep -E -A4 '^\s*Failed [A-Za-z_]|^FAILED |\*\*\*Failed|^ERROR ' "$log" | head -60 >&2 || true
+  done
   printf '\nFAILED: %s\n' "${failed[*]}" >&2
   exit 1
 fi

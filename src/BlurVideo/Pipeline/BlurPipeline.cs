@@ -12,10 +12,10 @@ namespace BlurVideo.Pipeline;
 /// <see cref="BlurResult"/> per processed frame, as an <see cref="IAsyncEnumerable{T}"/>.
 /// </summary>
 /// <remarks>
-/// <para>Two tasks connected by bounded channels: capture (reads the source) → frame channel → processing
-/// (preprocess, inference, smoothing) → result channel → the consumer. Each frame has one owner at every
-/// moment: the source, then the channel, then the processing stage, then the consumer inside its result.
-/// Frames dropped anywhere are disposed where they are dropped.</para>
+/// <para>Stages connected by bounded channels: capture (reads the source) → frame channel → preprocessing →
+/// inference → smoothing → result channel → the consumer (an inference that is not staged preprocesses inside
+/// inference). Each frame has one owner at every moment: the source, a channel, a stage, then the consumer inside
+/// its result. Frames dropped anywhere are disposed where they are dropped.</para>
 /// <para><b>Live</b> (<see cref="FrameDropPolicy.DropOldest"/>, the default for live sources): the frame
 /// channel holds 1–2 frames and drops the oldest when a new one arrives; a frame older than the
 /// <see cref="LatencyPolicy.Budget"/> when inference would start is dropped; failed sources are reopened

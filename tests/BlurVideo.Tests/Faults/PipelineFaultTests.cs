@@ -201,8 +201,9 @@ public sealed class PipelineFaultTests
             Assert.That(sequence, Is.Ordered.Ascending);
             Assert.That(failure, Is.InstanceOf<OperationCanceledException>());
             Assert.That(statistics.FramesIn, Is.EqualTo(statistics.FramesProcessed + statistics.DroppedTotal).Within(3));
-            // Frame channel (1) + reading + processing + result channel (1) + the consumer's.
-            Assert.That(mostHeld, Is.LessThanOrEqualTo(5));
+            // The frame being read + frame channel (1) + inference + inferred channel (1) + smoothing + result
+            // channel (1) + the consumer's: how many the slow consumer lets pile up depends on the machine's timing.
+            Assert.That(mostHeld, Is.LessThanOrEqualTo(7));
             AssertNoLeak(pipeline, pool);
         });
     }
