@@ -33,8 +33,9 @@ class RunConfig:
     #                                      (as the card's size shows a frame), with its label and valid mask
     unlabelled_whole: bool = False       # unlabelled photos are shown whole, resized to crop × crop as the card's input
     #                                      size shows a frame (teacher and student see the same context), not cropped
-    teacher: str | None = None           # a run's checkpoint (relative to training/) whose maps are the targets
-    #                                      of unlabelled photos (distillation); its config is in the checkpoint
+    teacher: str | list | None = None    # a run's checkpoint (relative to training/) whose maps are the targets
+    #                                      of unlabelled photos (distillation); its config is in the checkpoint. A
+    #                                      list of checkpoints: the mean of their maps (an ensemble teacher)
     teacher_maps: str = "crop"           # "crop": the teacher maps the crop the student sees; "photo": it maps each
     #                                      whole photo once, at its own size, and that map is resized and augmented
     #                                      with the photo (a photo shown smaller keeps its own-size answer)
@@ -82,6 +83,8 @@ class RunConfig:
                                                              tuple(self.init_leave_out))
         self.unlabelled_scale, self.unlabelled_sources = tuple(self.unlabelled_scale), tuple(self.unlabelled_sources)
         self.real_scale = tuple(self.real_scale)
+        if isinstance(self.teacher, list) and len(self.teacher) < 2:
+            raise ValueError("a list of teachers names two or more checkpoints; one is named as a string")
         self.name = self.name or self.run
         if self.unlabelled_per_batch and not self.teacher:
             raise ValueError("unlabelled_per_batch needs a teacher")

@@ -97,23 +97,27 @@ def leave_out(state, prefixes):
 
 
 class Teacher:
-    """A trained model whose maps are the targets of unlabelled photos; it re-normalizes the student's input to
-    its own card's normalization."""
+    """Trained models whose mean map is the target of unlabelled photos (one model, or an ensemble); each
+    re-normalizes the student's input to its own card's normalization."""
 
-    def __init__(self, checkpoint_path, student_normalization):
-        self.model, config = load_run(checkpoint_path)
-        self.normalization = input_normalization(config.model)
+    def __init__(self, checkpoint_paths, student_normalization):
         mean_s, std_s = (torch.tensor(v).view(1, 3, 1, 1) for v in student_normalization)
-        mean_t, std_t = (torch.tensor(v).view(1, 3, 1, 1) for v in self.normalization)
-        self.scale, self.shift = std_s / std_t, (mean_s - mean_t) / std_t
+        self.members = []
+        for path in checkpoint_paths:
+            model, config = load_run(path)
+            normalization = input_normalization(config.model)
+            mean_t, std_t = (torch.tensor(v).view(1, 3, 1, 1) for v in normalization)
+            self.members.append((model, normalization, std_s / std_t, (mean_s - mean_t) / std_t))
 
     def photo_map(self, rgb_uint8):
         """The teacher's map of a whole photo at its own size, as uint8 (255 = blurred)."""
-        return np.round(predict(self.model, rgb_uint8, normalization=self.normalization) * 255).astype(np.uint8)
+        mean = sum(predict(model, rgb_uint8, normalization=normalization)
+                   for model, normalization, _, _ in self.members) / len(self.members)
+        return np.round(mean * 255).astype(np.uint8)
 
     def maps(self, images):
         with torch.no_grad():
-            return self.model(images * self.scale + self.shift)
+            return sum(model(images * scale + shift) for model, _, scale, shift in self.members) / len(self.members)
 
 
 def save_atomic(state, path):
@@ -134,7 +138,8 @@ class Training:
         self.model = build_model(config)
         self.optimizer = optimizer_for(self.model, config)
         self.normalization = input_normalization(config.model)
-        self.teacher = Teacher(HERE / config.teacher, self.normalization) if config.teacher else None
+        teachers = [config.teacher] if isinstance(config.teacher, str) else config.teacher or []
+        self.teacher = Teacher([HERE / path for path in teachers], self.normalization) if teachers else None
         labeller = self.teacher.photo_map if self.teacher and config.teacher_maps == "photo" else None
         self.data = TrainingBatches(str(config.cache_path), config.crop, config.seed, config.real_per_batch,
                                     config.unlabelled_per_batch, self.normalization, config.unlabelled_scale,

@@ -13,6 +13,7 @@ import data
 import real_dpdd
 import synth
 import train
+import validation
 from config import RunConfig
 
 
@@ -104,11 +105,36 @@ def test_teacher_sees_the_picture_in_its_own_normalization(tmp_path):
     model = train.build_model(config).eval()
     save_run(tmp_path / "teacher.pt", config, model)
     student_normalization = (backbone.CARD_MEAN, backbone.CARD_STD)
-    teacher = train.Teacher(tmp_path / "teacher.pt", student_normalization)
+    teacher = train.Teacher([tmp_path / "teacher.pt"], student_normalization)
     rgb = (np.random.default_rng(2).random((2, 32, 32, 3)) * 255).astype(np.uint8)
     with torch.no_grad():
         expected = model(data.normalize(rgb))
     assert torch.allclose(teacher.maps(data.normalize(rgb, student_normalization)), expected, atol=1e-5)
+
+
+def test_an_ensemble_teacher_maps_the_mean_of_its_members_each_in_its_own_normalization(tmp_path):
+    torch.manual_seed(3)
+    members = []
+    # A scratch member (ImageNet mean/std) and a ResNet-18 one (the card's): each sees the picture its own way.
+    for name, model_config in (("scratch", {"width": 0.0625, "side_width": 0.0625, "steps": 1}),
+                               ("resnet", {"backbone": "resnet18", "side_width": 0.0625, "steps": 1})):
+        config = RunConfig(architecture="DeFusionNet", run=name, model=model_config)
+        model = train.build_model(config).eval()
+        save_run(tmp_path / f"{name}.pt", config, model)
+        members.append((model, data.input_normalization(model_config)))
+    student_normalization = (backbone.CARD_MEAN, backbone.CARD_STD)
+    teacher = train.Teacher([tmp_path / "scratch.pt", tmp_path / "resnet.pt"], student_normalization)
+    rgb = (np.random.default_rng(4).random((2, 64, 64, 3)) * 255).astype(np.uint8)
+    with torch.no_grad():
+        each = [model(data.normalize(rgb, normalization)) for model, normalization in members]
+    assert members[0][1] != members[1][1], "the members' normalizations differ"
+    assert (each[0] - each[1]).abs().max() > 1e-3, "the members' maps differ, so the mean is neither one"
+    assert torch.allclose(teacher.maps(data.normalize(rgb, student_normalization)), (each[0] + each[1]) / 2, atol=1e-5)
+    photo = rgb[0]
+    expected = sum(validation.predict(model, photo, normalization=normalization) for model, normalization in members) / 2
+    assert np.abs(teacher.photo_map(photo) / 255.0 - expected).max() <= 0.5 / 255 + 1e-6
+    with pytest.raises(ValueError, match="two or more"):
+        RunConfig(architecture="FastBlurNet", model={}, teacher=["a.pt"])
 
 
 def test_distillation_run_trains_on_teacher_maps_and_resumes(tmp_path):
@@ -341,9 +367,8 @@ def test_a_run_with_photo_teacher_maps_labels_each_photo_once_and_never_a_crop(t
     teacher_config = RunConfig(architecture="DeFusionNet", run="t", model={"width": 0.0625, "side_width": 0.0625, "steps": 1})
     teacher_model = train.build_model(teacher_config).eval()
     save_run(tmp_path / "teacher.pt", teacher_config, teacher_model)
-    teacher = train.Teacher(tmp_path / "teacher.pt", (data.MEAN, data.STD))
+    teacher = train.Teacher([tmp_path / "teacher.pt"], (data.MEAN, data.STD))
     photo = data.unlabelled_photos([], ("sharp",))[0]
-    import validation
     expected = validation.predict(teacher_model, photo, normalization=(data.MEAN, data.STD))
     assert np.abs(teacher.photo_map(photo) / 255.0 - expected).max() <= 0.5 / 255 + 1e-6
 
@@ -444,6 +469,10 @@ def test_card_records_every_stage_recipe(tmp_path):
     assert (after["run"], after["lr"], after["loss"], after["real_whole_per_batch"]) == ("second", 5e-5, "bce+iou", 2)
     assert after["unlabelled_shown"] == "whole" and after["teacher_maps"] == "crop"
     assert record["steps"] == 11 and "whole photos" in record["data"] and "2 unlabelled real photos" in record["data"]
+    ensemble = RunConfig(**(vars(second) | {"teacher": [str(tmp_path / "first.pt")] * 2}))
+    record = export.training_record(ensemble, {"step": 10, "elapsed": 60.0})
+    assert record["stages"][-1]["teacher"] == [str(tmp_path / "first.pt")] * 2
+    assert "mean of the teachers' maps" in record["data"]
 
 
 def test_card_traces_a_stage_whose_predecessors_are_gone(tmp_path, monkeypatch):
