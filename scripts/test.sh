@@ -44,7 +44,7 @@ run_suite() {
   local name="$1"; shift
   section "$name"
   local log
-  log="$logs/$(tr -c 'A-Za-z0-9\n' '-' <<<"$name").log"
+  log="$logs/$(tr -cs 'A-Za-z0-9' '-' <<<"$name" | sed 's/^-//; s/-$//').log"
   local status=0
   "$@" 2>&1 | tee "$log" || status=$?
   if ((status != 0)); then
