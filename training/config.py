@@ -125,6 +125,11 @@ class RunConfig:
     def run_dir(self):
         return HERE / "runs" / self.run
 
+    @property
+    def teachers(self):
+        """The teacher checkpoints as a list (none, one, or an ensemble's)."""
+        return [self.teacher] if isinstance(self.teacher, str) else list(self.teacher or [])
+
     def to_dict(self):
         return dataclasses.asdict(self)
 

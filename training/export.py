@@ -171,10 +171,9 @@ def training_record(config, state):
                            "photos squeezed to the crop (labels derived by training/real_dpdd.py, loss over their "
                            "textured pixels only; each stage's rows in `stages`)")
     if config.teacher:
-        teachers = config.teacher if isinstance(config.teacher, list) else [config.teacher]
-        targets = "teacher's maps" if len(teachers) == 1 else "mean of the teachers' maps"
+        targets = "teacher's maps" if len(config.teachers) == 1 else "mean of the teachers' maps"
         record["data"] += (f"; plus {config.unlabelled_per_batch} unlabelled real photos per batch with the "
-                           f"{targets} as targets ({', '.join(teachers)})")
+                           f"{targets} as targets ({', '.join(config.teachers)})")
     return {"stages": stages} | record | {
         "steps": sum(stage["steps"] for stage in stages),
         "wall_clock_minutes": round(sum(stage["wall_clock_minutes"] for stage in stages), 1),

@@ -138,8 +138,7 @@ class Training:
         self.model = build_model(config)
         self.optimizer = optimizer_for(self.model, config)
         self.normalization = input_normalization(config.model)
-        teachers = [config.teacher] if isinstance(config.teacher, str) else config.teacher or []
-        self.teacher = Teacher([HERE / path for path in teachers], self.normalization) if teachers else None
+        self.teacher = Teacher([HERE / path for path in config.teachers], self.normalization) if config.teacher else None
         labeller = self.teacher.photo_map if self.teacher and config.teacher_maps == "photo" else None
         self.data = TrainingBatches(str(config.cache_path), config.crop, config.seed, config.real_per_batch,
                                     config.unlabelled_per_batch, self.normalization, config.unlabelled_scale,
